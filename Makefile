@@ -3,7 +3,6 @@
 #   make            build the release binaries into build/rel/
 #   make run        install missing packages, build, open certdesk on a local database
 #   make test       install missing packages, build, run every test (release and ASan+UBSan)
-#   make bench      build and run the benchmark suite
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Two build trees share one rule set: build/rel (optimised) and build/san
@@ -23,7 +22,7 @@ PKGS_TERM := ncursesw libcurl libpcsclite harfbuzz-subset harfbuzz libqrencode
 PKGS_SRV  := libmicrohttpd
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-             -Wformat=2 -Wno-format-nonliteral -Wvla
+             -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wvla
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -g -pthread $(WARN) -Isrc -Iforms -Ibuild/gen \
              -DCERTDESK_VERSION='"$(VERSION)"' -DCERTDESK_DATADIR='"$(DATADIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS_CORE) $(PKGS_TERM) $(PKGS_SRV) 2>/dev/null)
@@ -60,7 +59,7 @@ Q := @
 echo_cmd = @printf '  %-6s %s\n'
 endif
 
-.PHONY: FORCE all rel san run test test-unit test-e2e test-integration bench soak install clean deps deps-test check-tools
+.PHONY: FORCE all rel san run test test-unit test-e2e test-integration install clean deps deps-test
 all: rel
 
 deps:
@@ -150,20 +149,13 @@ test-unit test-e2e test-integration: deps-test
 	@$(MAKE) --no-print-directory rel
 	scripts/test.sh rel $(@:test-%=%)
 
-bench: deps-test
-	@$(MAKE) --no-print-directory rel
-	scripts/bench.sh
-
-soak: deps-test
-	@$(MAKE) --no-print-directory rel
-	scripts/soak.sh
-
 install: rel
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	install -m 755 build/rel/certdesk build/rel/certdeskd $(DESTDIR)$(BINDIR)/
 	install -m 644 docs/certdesk.1 docs/certdeskd.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 print/agreement.txt $(DESTDIR)$(DATADIR)/
-	install -m 644 LICENSE README.md $(DESTDIR)$(DATADIR)/
+	$(if $(wildcard print/*),install -m 644 $(wildcard print/*) $(DESTDIR)$(DATADIR)/)
+	install -d $(DESTDIR)$(PREFIX)/share/doc/certdesk
+	install -m 644 LICENSE README.md docs/DESIGN.md $(DESTDIR)$(PREFIX)/share/doc/certdesk/
 
 clean:
 	rm -rf build

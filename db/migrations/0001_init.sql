@@ -91,7 +91,7 @@ CREATE TABLE outbox (
 	payload      TEXT NOT NULL,        -- JSON input of the command
 	created_at   TEXT NOT NULL,
 	state        TEXT NOT NULL DEFAULT 'pending'
-	             CHECK (state IN ('pending', 'applied', 'duplicate', 'rejected')),
+	             CHECK (state IN ('pending', 'applied', 'duplicate', 'rejected', 'resolved')),
 	attempts     INTEGER NOT NULL DEFAULT 0,
 	result_code  TEXT,
 	result_msg   TEXT,

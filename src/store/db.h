@@ -49,6 +49,21 @@ bool db_in_tx(struct db *db);
  * (disk full, busy, constraint...). Logs the SQLite text, not the data. */
 enum status db_fail(struct db *db, int rc, struct err *e);
 
+/* Keyset paging, shared by every list query: which rows relative to a key.
+ * Rows always come back in list order. */
+enum page_dir {
+	PAGE_FIRST,    /* from the start; key ignored */
+	PAGE_LAST,     /* the last rows; key ignored */
+	PAGE_AFTER,    /* strictly after key */
+	PAGE_BEFORE,   /* strictly before key */
+	PAGE_AT,       /* key and after */
+};
+/* True when dir reads backwards (the rows must be reversed after the query). */
+static inline bool page_backward(enum page_dir d)
+{
+	return d == PAGE_LAST || d == PAGE_BEFORE;
+}
+
 /* Bind helpers: NULL or "" binds NULL when `null_if_empty`. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 int db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);

@@ -1,0 +1,108 @@
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "svc/staff.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("certdesk: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_fail(const struct err *e)
+{
+	cli_error("%s", err_text(e));
+	return EXIT_FAIL;
+}
+
+bool cli_open(struct cli *c)
+{
+	if (c->opened)
+		return true;
+	struct err e;
+	err_clear(&e);
+	if (app_open(&c->app, c->data, &e) != ST_OK) {
+		cli_fail(&e);
+		return false;
+	}
+	c->opened = true;
+	return true;
+}
+
+bool cli_read_line(char *out, size_t n)
+{
+	if (!fgets(out, (int)n, stdin))
+		return false;
+	size_t len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+	return true;
+}
+
+bool cli_prompt_secret(const char *prompt, char *out, size_t n)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct termios old, quiet;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return false;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		close(fd);
+		return false;
+	}
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	size_t len = 0;
+	char ch;
+	while (len + 1 < n && read(fd, &ch, 1) == 1 && ch != '\n' && ch != '\r')
+		out[len++] = ch;
+	out[len] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* nothing to do: the prompt line just stays unfinished */
+	}
+	close(fd);
+	return true;
+}
+
+bool cli_login(struct cli *c)
+{
+	if (!cli_open(c))
+		return false;
+	if (!c->user || !*c->user) {
+		cli_error("此子命令会修改数据，请用 --user 指定员工账号");
+		return false;
+	}
+	char pw[128];
+	const char *env = getenv("CERTDESK_PASSWORD");
+	if (env)
+		snprintf(pw, sizeof pw, "%s", env);
+	else if (!cli_prompt_secret("密码：", pw, sizeof pw)) {
+		cli_error("需要密码：请设置 CERTDESK_PASSWORD，或在终端上运行");
+		return false;
+	}
+	struct err e;
+	err_clear(&e);
+	bool must_change = false;
+	enum status st = svc_login(&c->app.svc, c->user, pw, &c->actor, &must_change, &e);
+	memset(pw, 0, sizeof pw);
+	if (st != ST_OK) {
+		cli_fail(&e);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,117 @@
+/* certdesk: the counter program. No subcommand opens the full-screen program. */
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/cli.h"
+#include "ui/ui.h"
+
+static const struct subcommand subcommands[] = {
+	{ "init", cmd_init,
+	  "init --office CODE --office-name NAME --terminal NAME --admin USER [--admin-name NAME]",
+	  "首次设置（无界面）：创建受理点、本终端和第一个管理员；密码从标准输入第一行读取" },
+	{ "staff", cmd_staff, "staff list | add USER NAME ROLE | disable|enable|unlock USER | reset-password USER | passwd",
+	  "员工账户管理（需 --user；密码从 CERTDESK_PASSWORD 或终端提示读取）" },
+	{ "audit", cmd_audit, "audit verify", "检查审计日志的哈希链，报告第一条被篡改或删除的记录" },
+};
+#define NSUB (sizeof subcommands / sizeof subcommands[0])
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"用法：certdesk [选项] [子命令 [参数]]\n"
+		"\n"
+		"数字证书受理台。不带子命令时打开全屏界面。\n"
+		"\n"
+		"选项：\n"
+		"  --data DIR     数据目录（默认：$CERTDESK_DATA，或 $XDG_DATA_HOME/certdesk，\n"
+		"                 或 ~/.local/share/certdesk）\n"
+		"  --user NAME    以该员工身份执行会修改数据的子命令\n"
+		"  -h, --help     显示本帮助\n"
+		"  -V, --version  显示版本\n"
+		"\n"
+		"子命令：\n");
+	for (size_t i = 0; i < NSUB; i++)
+		fprintf(out, "  %s\n      %s\n", subcommands[i].usage, subcommands[i].help);
+	fprintf(out, "\n环境变量：CERTDESK_DATA、CERTDESK_PASSWORD、NO_COLOR。详见 certdesk(1)。\n");
+}
+
+/* The screen needs a UTF-8 locale: take the user's, else C.UTF-8. */
+static bool utf8_locale(void)
+{
+	setlocale(LC_ALL, "");
+	const char *cs = nl_langinfo(CODESET);
+	if (cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0))
+		return true;
+	if (setlocale(LC_ALL, "C.UTF-8")) {
+		setenv("LC_ALL", "C.UTF-8", 1);
+		return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool utf8 = utf8_locale();
+	struct cli c;
+	memset(&c, 0, sizeof c);
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			c.data = optarg;
+			break;
+		case 'u':
+			c.user = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("certdesk %s\n", CERTDESK_VERSION);
+			return EXIT_OK;
+		default:
+			if (optopt)
+				cli_error("未知选项 -%c（用 --help 查看用法）", optopt);
+			else
+				cli_error("未知选项 %s（用 --help 查看用法）", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	int rc;
+	if (optind >= argc) {
+		if (!utf8) {
+			cli_error("全屏界面需要 UTF-8 字符环境，而本机没有 C.UTF-8。"
+				  "请安装 locales 并设置 LANG=C.UTF-8。");
+			return EXIT_FAIL;
+		}
+		if (!cli_open(&c))
+			return EXIT_FAIL;
+		rc = ui_run(&c.app);
+	} else {
+		const struct subcommand *sc = NULL;
+		for (size_t i = 0; i < NSUB; i++)
+			if (strcmp(argv[optind], subcommands[i].name) == 0)
+				sc = &subcommands[i];
+		if (!sc) {
+			cli_error("未知子命令 %s（用 --help 查看用法）", argv[optind]);
+			return EXIT_USAGE;
+		}
+		rc = sc->run(&c, argc - optind, argv + optind);
+	}
+	if (c.opened)
+		app_close(&c.app);
+	return rc;
+}

@@ -1,0 +1,39 @@
+#ifndef CERTDESK_STORE_AUDIT_H
+#define CERTDESK_STORE_AUDIT_H
+
+#include <stdbool.h>
+
+#include "model/staff.h"
+#include "store/db.h"
+
+/*
+ * The append-only, hash-chained audit log (DESIGN.md, Data). Each entry's
+ * hash is SHA-256 over its own fields and the previous entry's hash; the
+ * head (last seq and hash) is kept in settings, in the same transaction,
+ * so that removing entries from the end is found too.
+ */
+struct audit_rec {
+	const char *action;     /* command name, "staff.create" */
+	const char *entity;     /* "staff" */
+	const char *entity_id;  /* the record's id */
+	const char *before;     /* JSON or NULL; personal data masked */
+	const char *after;      /* JSON or NULL; personal data masked */
+};
+
+/* Append one entry inside the caller's transaction. */
+enum status audit_append(struct db *db, const struct actor *a, const struct audit_rec *r,
+			 struct err *e);
+
+struct audit_check {
+	long entries;        /* entries checked */
+	long bad_seq;        /* first broken entry's seq, 0 when the chain holds */
+	char reason[160];    /* why it is broken (Chinese) */
+};
+
+/* Walk the whole chain. ST_OK with out->bad_seq == 0 when intact; ST_OK
+ * with bad_seq set when broken (the caller decides how to report); another
+ * status when the log cannot be read. `progress` may be NULL. */
+enum status audit_verify(struct db *db, struct audit_check *out,
+			 void (*progress)(long done, void *ctx), void *ctx, struct err *e);
+
+#endif

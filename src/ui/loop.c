@@ -1,0 +1,313 @@
+/* The view stack, the screen's frame (title, status line, key bar) and the
+ * event loop. */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui.h"
+#include "util/clock.h"
+#include "util/utf8.h"
+
+void term_styles(bool color);
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+
+static int cursor_y = -1, cursor_x = -1;
+
+void ui_cursor(int y, int x)
+{
+	cursor_y = y;
+	cursor_x = x;
+}
+
+void ui_push(struct ui *ui, struct view *v)
+{
+	v->below = ui->top;
+	ui->top = v;
+}
+
+static void view_free(struct view *v)
+{
+	if (v->ops->free)
+		v->ops->free(v);
+	else
+		free(v);
+}
+
+/* Views leave the stack at once but are freed after the event that closed
+ * them has been handled, so a handler may replace the whole stack (login,
+ * logout) and still return normally. */
+static struct view *graveyard;
+
+static void stack_remove(struct ui *ui, struct view *v)
+{
+	for (struct view **p = &ui->top; *p; p = &(*p)->below)
+		if (*p == v) {
+			*p = v->below;
+			v->below = graveyard;
+			graveyard = v;
+			return;
+		}
+}
+
+static void bury(void)
+{
+	while (graveyard) {
+		struct view *v = graveyard;
+		graveyard = v->below;
+		view_free(v);
+	}
+}
+
+void ui_close(struct ui *ui, struct view *v)
+{
+	stack_remove(ui, v);
+}
+
+void ui_pop(struct ui *ui)
+{
+	if (ui->top)
+		stack_remove(ui, ui->top);
+	if (ui->top && ui->top->ops->resume)
+		ui->top->ops->resume(ui->top, ui);
+}
+
+void ui_replace_all(struct ui *ui, struct view *v)
+{
+	while (ui->top)
+		stack_remove(ui, ui->top);
+	ui_push(ui, v);
+}
+
+void ui_flash(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->flash, sizeof ui->flash, fmt, ap);
+	va_end(ap);
+	ui->flash_error = error;
+}
+
+static void draw_title(struct ui *ui)
+{
+	const char *title = "";
+	for (struct view *v = ui->top; v; v = v->below)
+		if (!v->ops->overlay) {
+			title = v->title;
+			break;
+		}
+	char buf[256];
+	snprintf(buf, sizeof buf, " certdesk 数字证书受理台  │  %s", title);
+	attrset(ui_style(S_TITLE));
+	ui_text_pad(0, 0, COLS, buf);
+	attrset(A_NORMAL);
+}
+
+static void draw_status(struct ui *ui)
+{
+	int y = LINES - 2;
+	char right[32], left[256];
+	clock_local(clock_now(), right);
+	attrset(ui_style(S_BAR));
+	ui_text_pad(y, 0, COLS, "");
+	if (ui->flash[0]) {
+		attrset(ui->flash_error ? ui_style(S_ERROR) | A_REVERSE : ui_style(S_BAR));
+		ui_text_pad(y, 0, COLS, ui->flash);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (ui->logged_in)
+		snprintf(left, sizeof left, " %s %s（%s） · %s · %s", role_label(ui->actor.role),
+			 ui->actor.name, ui->actor.username, ui->term.office_name,
+			 ui->term.terminal_name);
+	else if (ui->term.office_name[0])
+		snprintf(left, sizeof left, " 未登录 · %s · %s", ui->term.office_name,
+			 ui->term.terminal_name);
+	else
+		snprintf(left, sizeof left, " 未登录 · 本机尚未设置");
+	int rw = utf8_width(right) + 1;
+	ui_text(y, 0, COLS - rw - 1, true, left);
+	ui_text(y, COLS - rw, rw, false, right);
+	attrset(A_NORMAL);
+}
+
+static void draw_keys(struct ui *ui)
+{
+	int y = LINES - 1, x = 0;
+	move(y, 0);
+	clrtoeol();
+	enum action shown[24];
+	int n = 0;
+	shown[n++] = ACT_HELP;
+	for (const enum action *a = ui->top ? ui->top->ops->actions : NULL; a && *a && n < 22; a++)
+		if (*a != ACT_HELP && *a != ACT_QUIT)
+			shown[n++] = *a;
+	shown[n++] = ACT_QUIT;
+	for (int i = 0; i < n && x < COLS; i++) {
+		const char *k = action_key_label(shown[i]), *l = action_label(shown[i]);
+		int need = utf8_width(k) + utf8_width(l) + 2;
+		if (x + need > COLS)
+			break;
+		attrset(ui_style(S_KEY));
+		x += ui_text(y, x, COLS - x, false, k);
+		attrset(A_NORMAL);
+		x += ui_text(y, x, COLS - x, false, l);
+		x += 1;
+	}
+}
+
+static void draw_all(struct ui *ui)
+{
+	erase();
+	cursor_y = cursor_x = -1;
+	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "窗口太小：至少需要 %d×%d，当前 %d×%d", MIN_COLS, MIN_ROWS,
+			 COLS, LINES);
+		ui_text(0, 0, COLS, true, msg);
+		curs_set(0);
+		refresh();
+		return;
+	}
+	/* Draw the nearest full-screen view, then the dialogs above it. */
+	struct view *chain[32];
+	int n = 0;
+	for (struct view *v = ui->top; v && n < 32; v = v->below) {
+		chain[n++] = v;
+		if (!v->ops->overlay)
+			break;
+	}
+	draw_title(ui);
+	for (int i = n - 1; i >= 0; i--) {
+		if (i > 0)
+			cursor_y = -1; /* only the top view places the cursor */
+		attrset(A_NORMAL);
+		chain[i]->ops->draw(chain[i], ui);
+	}
+	attrset(A_NORMAL);
+	draw_status(ui);
+	draw_keys(ui);
+	if (cursor_y >= 0) {
+		curs_set(1);
+		move(cursor_y, cursor_x);
+	} else {
+		curs_set(0);
+	}
+	refresh();
+}
+
+static int quit_cb(struct ui *ui, void *ctx, bool yes)
+{
+	(void)ctx;
+	if (yes)
+		ui->quit = true;
+	return R_HANDLED | R_REDRAW;
+}
+
+int ui_ask_quit(struct ui *ui)
+{
+	if (!ui->logged_in)
+		return R_HANDLED | R_QUIT;
+	dialog_confirm(ui, "退出", "确定要退出 certdesk 吗？", quit_cb, NULL);
+	return R_HANDLED | R_REDRAW;
+}
+
+static int global_action(struct ui *ui, enum action a)
+{
+	switch (a) {
+	case ACT_HELP:
+		help_open(ui);
+		return R_HANDLED | R_REDRAW;
+	case ACT_QUIT:
+		return ui_ask_quit(ui);
+	default:
+		return R_NONE;
+	}
+}
+
+static void dispatch(struct ui *ui, const struct key *k)
+{
+	struct view *v = ui->top;
+	if (!v)
+		return;
+	int rx = v->ops->key ? v->ops->key(v, ui, k) : R_NONE;
+	if (!(rx & R_HANDLED)) {
+		enum action a = action_for_key(k, v->ops->actions);
+		if (a != ACT_NONE) {
+			rx = v->ops->action ? v->ops->action(v, ui, a) : R_NONE;
+			if (!(rx & R_HANDLED))
+				rx = global_action(ui, a);
+		}
+	}
+	if (rx & R_QUIT)
+		ui->quit = true;
+	if (rx & R_CLOSE) {
+		struct view *below = v->below;
+		stack_remove(ui, v);
+		if (ui->top && ui->top == below && ui->top->ops->resume)
+			ui->top->ops->resume(ui->top, ui);
+	}
+}
+
+int ui_run(struct app *app)
+{
+	struct ui ui;
+	memset(&ui, 0, sizeof ui);
+	ui.app = app;
+
+	if (!initscr())
+		return 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	const char *no_color = getenv("NO_COLOR");
+	ui.color = has_colors() && !(no_color && *no_color);
+	term_styles(ui.color);
+	timeout(1000); /* wake once a second for the clock */
+
+	struct err e;
+	if (svc_needs_setup(&app->svc)) {
+		view_setup_open(&ui);
+	} else {
+		svc_terminal_info(&app->svc, &ui.term, &e);
+		view_login_open(&ui);
+	}
+
+	char shown_time[32] = "";
+	bool redraw = true;
+	while (!ui.quit && ui.top) {
+		if (redraw) {
+			clock_local(clock_now(), shown_time);
+			draw_all(&ui);
+			redraw = false;
+		}
+		wint_t ch;
+		int r = get_wch(&ch);
+		if (r == ERR) {
+			char now[32];
+			clock_local(clock_now(), now);
+			redraw = strcmp(now, shown_time) != 0;
+			continue;
+		}
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+			redraw = true;
+			continue;
+		}
+		struct key k = { .fn = r == KEY_CODE_YES, .code = ch };
+		ui.flash[0] = '\0';
+		if (COLS >= MIN_COLS && LINES >= MIN_ROWS)
+			dispatch(&ui, &k);
+		bury();
+		redraw = true;
+	}
+	while (ui.top)
+		stack_remove(&ui, ui.top);
+	bury();
+	endwin();
+	return 0;
+}

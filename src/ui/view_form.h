@@ -1,0 +1,30 @@
+#ifndef CERTDESK_UI_VIEW_FORM_H
+#define CERTDESK_UI_VIEW_FORM_H
+
+/* A screen that is one form: intro text, the fields, F2/Enter-on-last to
+ * save, Esc to go back (unless the form is mandatory). The save callback
+ * does the work through a use case and returns reaction flags. */
+#include "ui/formw.h"
+#include "ui/ui.h"
+
+struct form_view;
+typedef int (*form_save_fn)(struct form_view *fv, struct ui *ui);
+
+struct form_view {
+	struct view v;
+	struct formw w;
+	form_save_fn save;
+	char intro[512];
+	bool mandatory;              /* no Esc: setup, login, forced password change */
+	char ref[UUID_LEN + 1];      /* the record the form is about, if any */
+};
+
+/* Open the form named `form` (forms/NAME.def) with this title and intro.
+ * Returns the view (owned by the stack) for pre-filling, or NULL. */
+struct form_view *form_view_open(struct ui *ui, const char *form, const char *title,
+				 const char *intro, bool mandatory, form_save_fn save);
+
+/* Both password fields equal? If not, says so beside `second`. */
+bool form_view_same(struct form_view *fv, const char *first, const char *second);
+
+#endif

@@ -1,0 +1,104 @@
+# End-to-end harness: the real certdesk in a private tmux server.
+#   source "$(dirname "$0")/lib.sh"
+#   app_start [certdesk args...]     start in a fresh window (COLS x ROWS, default 80x24)
+#   keys KEY...                      tmux key names: Enter Tab BTab Escape F2 Up Down ...
+#   type TEXT                        literal text, Chinese included
+#   wait_for TEXT [SECONDS]          poll the screen until TEXT shows (default 10 s)
+#   wait_gone TEXT [SECONDS]         poll until TEXT is no longer on screen
+#   screen                           print the screen
+#   app_wait_exit [SECONDS]          wait for the program to end; prints its exit status
+#   fail MESSAGE                     print the screen and stop the test
+# Every test gets its own data directory ($DATA) and tmux socket; all is
+# cleaned up on exit. stderr of the program (sanitizer reports) goes to
+# $TEST_TMP/stderr.N and is checked at the end.
+set -euo pipefail
+
+: "${CERTDESK_BIN:?run through scripts/test.sh}"
+: "${TEST_TMP:=$(mktemp -d)}"
+COLS=${COLS:-80}
+ROWS=${ROWS:-24}
+DATA=$TEST_TMP/data
+SOCK=$TEST_TMP/tmux.sock
+RUN=0
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+tm() { tmux -S "$SOCK" "$@"; }
+
+cleanup() {
+	tm kill-server 2>/dev/null || true
+}
+trap cleanup EXIT
+
+screen() { tm capture-pane -p -t app 2>/dev/null || true; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	screen >&2
+	echo "----------------" >&2
+	for f in "$TEST_TMP"/stderr.*; do
+		[ -s "$f" ] && { echo "---- $f ----" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+
+app_start() {
+	RUN=$((RUN + 1))
+	local cmd="$CERTDESK_BIN/certdesk --data '$DATA'"
+	for a in "$@"; do cmd="$cmd '$a'"; done
+	tm kill-server 2>/dev/null || true
+	tm -f /dev/null new-session -d -s app -x "$COLS" -y "$ROWS" \
+		"exec env TERM=screen ${EXTRA_ENV:-} $cmd 2>'$TEST_TMP/stderr.$RUN'"
+	tm set-option -t app remain-on-exit on >/dev/null
+}
+
+keys() { tm send-keys -t app "$@"; }
+type() { tm send-keys -t app -l "$1"; }
+
+wait_for() {
+	local text=$1 limit=${2:-10}
+	local deadline=$((SECONDS + limit))
+	while [ $SECONDS -le $deadline ]; do
+		screen | grep -qF -- "$text" && return 0
+		sleep 0.05
+	done
+	fail "did not see '$text' within ${limit}s"
+}
+
+wait_gone() {
+	local text=$1 limit=${2:-10}
+	local deadline=$((SECONDS + limit))
+	while [ $SECONDS -le $deadline ]; do
+		screen | grep -qF -- "$text" || return 0
+		sleep 0.05
+	done
+	fail "'$text' still on screen after ${limit}s"
+}
+
+app_wait_exit() {
+	local limit=${1:-10}
+	local deadline=$((SECONDS + limit))
+	while [ $SECONDS -le $deadline ]; do
+		if [ "$(tm display -p -t app '#{pane_dead}' 2>/dev/null)" = 1 ]; then
+			tm display -p -t app '#{pane_dead_status}'
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "program did not exit within ${limit}s"
+}
+
+# Sanitizer reports or crashes in any run fail the test.
+check_stderr() {
+	for f in "$TEST_TMP"/stderr.*; do
+		[ -e "$f" ] || continue
+		if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error|Segmentation' "$f"; then
+			cat "$f" >&2
+			echo "FAIL: sanitizer report in $f" >&2
+			exit 1
+		fi
+	done
+}
+
+# Run certdesk as a command (not in tmux), against the same data directory.
+cd_cli() { "$CERTDESK_BIN/certdesk" --data "$DATA" "$@"; }
