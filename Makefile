@@ -10,6 +10,7 @@
 # wildcard, so a new file in src/<layer>/ needs no Makefile change.
 
 VERSION   := 0.1.0
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/certdesk
