@@ -44,7 +44,7 @@ screen | grep -q "SZFT" && fail "office code should not be on the menu"
 keys F10
 wait_for "确定要退出 certdesk 吗"
 keys Enter
-[ "$(app_wait_exit)" = 0 ] || fail "certdesk did not exit cleanly"
+st=$(app_wait_exit); [ "$st" = 0 ] || fail "certdesk did not exit cleanly (status $st)"
 
 app_start
 login admin wrongpass1
@@ -112,7 +112,7 @@ wait_for "受理员 李四（li.si）"
 keys F10
 wait_for "确定要退出"
 keys Enter
-[ "$(app_wait_exit)" = 0 ] || fail "certdesk did not exit cleanly"
+st=$(app_wait_exit); [ "$st" = 0 ] || fail "certdesk did not exit cleanly (status $st)"
 
 # The screens wrote an intact audit trail.
 out=$(cd_cli audit verify) || fail "audit verify failed: $out"

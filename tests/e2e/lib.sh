@@ -47,8 +47,11 @@ app_start() {
 	local cmd="$CERTDESK_BIN/certdesk --data '$DATA'"
 	for a in "$@"; do cmd="$cmd '$a'"; done
 	tm kill-server 2>/dev/null || true
+	rm -f "$TEST_TMP/exit.$RUN"
+	# The shell records the exit status itself: tmux may report a pane dead
+	# before it has reaped the process.
 	tm -f /dev/null new-session -d -s app -x "$COLS" -y "$ROWS" \
-		"exec env TERM=screen ${EXTRA_ENV:-} $cmd 2>'$TEST_TMP/stderr.$RUN'"
+		"env TERM=screen ${EXTRA_ENV:-} $cmd 2>'$TEST_TMP/stderr.$RUN'; echo \$? > '$TEST_TMP/exit.$RUN'"
 	tm set-option -t app remain-on-exit on >/dev/null
 }
 
@@ -79,8 +82,8 @@ app_wait_exit() {
 	local limit=${1:-10}
 	local deadline=$((SECONDS + limit))
 	while [ $SECONDS -le $deadline ]; do
-		if [ "$(tm display -p -t app '#{pane_dead}' 2>/dev/null)" = 1 ]; then
-			tm display -p -t app '#{pane_dead_status}'
+		if [ -s "$TEST_TMP/exit.$RUN" ]; then
+			cat "$TEST_TMP/exit.$RUN"
 			return 0
 		fi
 		sleep 0.05

@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# The print engine end to end: tests/tools/printdemo renders the layouts of
+# print/ with data, and poppler's tools check the PDFs: the Chinese text is
+# there (pdftotext), the font is an embedded subset (pdffonts), every page
+# renders (pdftoppm), long values wrap inside their boxes and no two words
+# overlap (pdftotext -bbox), a long table flows onto a second sheet, and
+# characters the font cannot print are reported.
+set -uo pipefail
+: "${CERTDESK_BIN:?}" "${TEST_TMP:?}"
+demo=$CERTDESK_BIN/tools/printdemo
+T=$TEST_TMP
+export CERTDESK_NOW=2026-11-25T08:00:00Z TZ=Asia/Shanghai
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+for tool in pdftotext pdffonts pdftoppm pdfinfo; do
+	command -v $tool >/dev/null || { echo "FAIL: $tool is missing (poppler-utils)"; exit 1; }
+done
+[ -x "$demo" ] || { echo "FAIL: $demo not built"; exit 1; }
+
+LONG_NAME='福建省福州市鼓楼区某某某某信息技术股份有限公司第一分公司（中国（福建）自由贸易试验区福州片区）电子政务与数字证书应用服务部'
+LONG_ADDR='福建省福州市鼓楼区五四路158号环球广场A座18层1801、1802、1803、1805单元及B座3层301室（软件园东门对面，地铁1号线东街口站B出口向北300米）'
+
+cat >"$T/form.txt" <<EOF
+authority.name=福建省数字安全证书管理有限公司
+application.number=FZ01-T03-20261125-0007
+application.date=2026-11-25
+application.kind=new
+application.years=2
+application.algorithm=SM2
+enterprise.name=$LONG_NAME
+enterprise.credit_code=91350102MA2Y4XXL3K
+enterprise.legal_rep=王五
+enterprise.address=$LONG_ADDR
+enterprise.postal_code=350001
+enterprise.phone=0591-87654321
+applicant.name=张三
+applicant.mobile=13812345678
+applicant.id_number=350102199003071234
+applicant.email=zhangsan@example.com
+attachments[0].name=营业执照副本复印件（加盖公章）
+attachments[1].name=经办人身份证复印件
+attachments[2].name=授权委托书（加盖公章）
+office.name=鼓楼受理点
+clerk.name=李四
+agreement.date=2026-11-25
+EOF
+
+# words of a PDF with their boxes: "page xMin yMin xMax yMax text", points
+words() {
+	pdftotext -bbox "$1" - 2>/dev/null | awk '
+		/<page / { p++ }
+		/<word / {
+			match($0, /xMin="[0-9.]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7)
+			match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
+			match($0, /xMax="[0-9.]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7)
+			match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7)
+			t = $0; sub(/^.*">/, "", t); sub(/<\/word>.*$/, "", t)
+			print p, x0, y0, x1, y1, t
+		}'
+}
+
+# every pair of words on a page must not overlap (0.6 pt of tolerance)
+no_overlap() { # words-file label
+	local bad
+	bad=$(awk '
+		{ n++; P[n] = $1; X0[n] = $2; Y0[n] = $3; X1[n] = $4; Y1[n] = $5; W[n] = $6 }
+		END {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
+				if (P[i] != P[j]) continue
+				ox = (X1[i] < X1[j] ? X1[i] : X1[j]) - (X0[i] > X0[j] ? X0[i] : X0[j])
+				oy = (Y1[i] < Y1[j] ? Y1[i] : Y1[j]) - (Y0[i] > Y0[j] ? Y0[i] : Y0[j])
+				if (ox > 0.6 && oy > 0.6) print "page " P[i] ": " W[i] " / " W[j]
+			}
+		}' "$1")
+	if [ -n "$bad" ]; then fail "$2: overlapping words: $bad"; else pass "$2: no overlapping words"; fi
+}
+
+# the text inside a box (mm, page 1), joined in reading order
+text_in_box() { # words-file x y w h  (mm)
+	awk -v x="$2" -v y="$3" -v w="$4" -v h="$5" '
+		BEGIN { k = 72 / 25.4; X0 = x * k - 0.8; Y0 = y * k - 0.8; X1 = (x + w) * k + 0.8; Y1 = (y + h) * k + 0.8 }
+		$1 == 1 && $2 >= X0 && $4 <= X1 && $3 >= Y0 && $5 <= Y1 { printf "%s", $6 }' "$1"
+}
+
+# every page renders, and not blank
+renders() { # pdf label
+	local pages n files ink
+	pages=$(pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+	rm -f "$T"/r-*.pgm
+	pdftoppm -r 30 -gray "$1" "$T/r" 2>/dev/null || { fail "$2: pdftoppm failed"; return; }
+	files=("$T"/r-*.pgm)
+	n=${#files[@]}
+	[ -e "${files[0]}" ] || n=0
+	if [ "$n" != "$pages" ] || [ "$pages" -lt 1 ]; then
+		fail "$2: pdftoppm rendered $n of $pages pages"
+		return
+	fi
+	for f in "${files[@]}"; do
+		# dark pixels in the page (the header of a PGM is skipped by tail)
+		ink=$(tail -c +20 "$f" | od -An -v -tu1 | tr -s ' ' '\n' | awk '$1 != "" && $1 < 100 { n++ } END { print n + 0 }')
+		[ "$ink" -gt 200 ] || { fail "$2: $(basename "$f") is blank"; return; }
+	done
+	pass "$2: $pages page(s) render"
+}
+
+has_text() { # text-file label string...
+	local f=$1 label=$2 s
+	shift 2
+	for s in "$@"; do
+		grep -qF -- "$s" "$f" || fail "$label: text \"$s\" not found"
+	done
+}
+
+# ---- the enterprise application form -------------------------------------
+out=$("$demo" -o "$T/form.pdf" -d "$T/form.txt" application_enterprise) || fail "printdemo application_enterprise"
+echo "$out"
+pdftotext "$T/form.pdf" "$T/form.raw" 2>"$T/pdftotext.err"
+[ -s "$T/pdftotext.err" ] && fail "pdftotext complained: $(head -3 "$T/pdftotext.err")"
+tr -d ' \n' <"$T/form.raw" >"$T/form.flat"
+has_text "$T/form.flat" form "数字证书申请表（企业证书）" "申请单号：FZ01-T03-20261125-0007" "申请日期：2026年11月25日" \
+	"一、申请事项" "业务类型" "新办" "续费" "有效期" "2年" "密码算法" "二、单位信息" "单位名称" \
+	"统一社会信用代码" "91350102MA2Y4XXL3K" "法定代表人" "王五" "单位地址" "邮政编码" "350001" \
+	"三、经办人信息" "张三" "13812345678" "350102199003071234" "zhangsan@example.com" \
+	"四、提交材料" "营业执照副本复印件（加盖公章）" "授权委托书（加盖公章）" "五、申请单位声明" \
+	"经办人签字" "单位盖章（公章）" "以下由受理机构填写" "鼓楼受理点" "李四" "第1页共1页"
+pass "form: labels and values present"
+
+pdffonts "$T/form.pdf" >"$T/fonts.txt" 2>&1
+if awk 'NR > 2 && $1 ~ /^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]\+WenQuanYiZenHei$/ && / yes +yes +yes / { ok = 1 } END { exit !ok }' "$T/fonts.txt" \
+	&& [ "$(awk 'NR > 2' "$T/fonts.txt" | wc -l)" -eq 1 ]; then
+	pass "form: one font, WenQuanYi Zen Hei embedded as a subset with ToUnicode"
+else
+	fail "form: font not embedded as a subset: $(cat "$T/fonts.txt")"
+fi
+size=$(stat -c %s "$T/form.pdf")
+[ "$size" -lt 60000 ] || fail "form: $size bytes: the font is not subset"
+renders "$T/form.pdf" form
+
+words "$T/form.pdf" >"$T/form.words"
+no_overlap "$T/form.words" form
+# the value cells of 单位名称 (x 47..195 mm, y 70..81) and 单位地址 (y 89..100)
+flat_name=$(printf '%s' "$LONG_NAME" | tr -d ' ')
+flat_addr=$(printf '%s' "$LONG_ADDR" | tr -d ' ')
+got=$(text_in_box "$T/form.words" 47 70 148 11)
+[ "$got" = "$flat_name" ] && pass "form: the long enterprise name wraps inside its box" \
+	|| fail "form: enterprise name box holds \"$got\""
+got=$(text_in_box "$T/form.words" 47 89 148 11)
+[ "$got" = "$flat_addr" ] && pass "form: the long address wraps inside its box" \
+	|| fail "form: address box holds \"$got\""
+lines=$(awk -v k=$((72)) 'BEGIN { k = 72 / 25.4 } $1 == 1 && $2 >= 47 * k - 1 && $3 >= 70 * k - 1 && $5 <= 81 * k + 1' "$T/form.words" | wc -l)
+[ "$lines" -ge 2 ] || fail "form: the long name is not wrapped ($lines line)"
+grep -q 'clipped=0' <<<"$out" || fail "form: text was clipped: $out"
+
+# ---- ten attachments: fit or flow cleanly ---------------------------------
+cp "$T/form.txt" "$T/ten.txt"
+for i in $(seq 0 9); do echo "attachments[$i].name=第$((i + 1))份材料：营业执照副本复印件（加盖公章）"; done >>"$T/ten.txt"
+"$demo" -o "$T/ten.pdf" -d "$T/ten.txt" application_enterprise >/dev/null || fail "printdemo ten attachments"
+pages=$(pdfinfo "$T/ten.pdf" | awk '/^Pages:/ { print $2 }')
+pdftotext "$T/ten.pdf" - 2>/dev/null | tr -d ' ' >"$T/ten.txt.out"
+for i in $(seq 1 10); do
+	n=$(grep -c "第${i}份材料" "$T/ten.txt.out")
+	[ "$n" -eq 1 ] || fail "ten: attachment $i printed $n times"
+done
+[ "$(grep -c '经办人签字' "$T/ten.txt.out")" -eq 1 ] || fail "ten: the signature section is not printed once"
+grep -q "第1页共${pages}页" "$T/ten.txt.out" || fail "ten: no page numbers"
+words "$T/ten.pdf" >"$T/ten.words"
+no_overlap "$T/ten.words" ten
+# nothing below the flow area (280 mm) but the page number
+low=$(awk 'BEGIN { k = 72 / 25.4 } $5 > 281 * k && $6 !~ /^(第|页|共|[0-9])/' "$T/ten.words")
+[ -z "$low" ] || fail "ten: text below the flow area: $low"
+if awk '$1 == 2' "$T/ten.words" | grep -q '份材料'; then
+	# rows continued: the sheet repeats the table heading and names itself
+	awk '$1 == 2' "$T/ten.words" | grep -q '材料名称' || fail "ten: no table heading on page 2"
+	awk '$1 == 2' "$T/ten.words" | grep -q '（续）' || fail "ten: no continuation caption on page 2"
+fi
+# the declaration and its signature boxes stay together on one sheet
+[ "$(awk '/五、申请单位声明|经办人签字|以下由受理机构填写/ { print $1 }' "$T/ten.words" | sort -u | wc -l)" -eq 1 ] \
+	|| fail "ten: the declaration is split across sheets"
+# forty rows do continue: heading and caption on the next sheet
+
+renders "$T/ten.pdf" ten
+pass "ten attachments: $pages page(s), every row once"
+
+# forty attachments: three sheets' worth, rows in order
+cp "$T/form.txt" "$T/forty.txt"
+for i in $(seq 0 39); do echo "attachments[$i].name=材料$((i + 1))号"; done >>"$T/forty.txt"
+"$demo" -o "$T/forty.pdf" -d "$T/forty.txt" application_enterprise >/dev/null || fail "printdemo forty"
+order=$(pdftotext "$T/forty.pdf" - 2>/dev/null | grep -o '材料[0-9]*号' | tr -d '材料号' | tr '\n' ' ')
+[ "$order" = "$(seq -s ' ' 1 40) " ] || fail "forty: rows out of order or missing: $order"
+[ "$(pdfinfo "$T/forty.pdf" | awk '/^Pages:/ { print $2 }')" -ge 2 ] || fail "forty: did not flow"
+words "$T/forty.pdf" >"$T/forty.words"
+no_overlap "$T/forty.words" forty
+awk '$1 == 2' "$T/forty.words" | grep -q '材料名称' || fail "forty: no table heading on page 2"
+awk '$1 == 2' "$T/forty.words" | grep -q '（续）' || fail "forty: no continuation caption on page 2"
+renders "$T/forty.pdf" forty
+
+# ---- characters that cannot be printed are reported -----------------------
+out=$("$demo" -o "$T/bad.pdf" -d "$T/form.txt" application_enterprise \
+	"applicant.name=𠮷三" "enterprise.legal_rep=王鿌" 2>&1) || fail "printdemo with unprintable characters"
+echo "$out"
+grep -q '^bad U+20BB7 outside_bmp applicant.name$' <<<"$out" || fail "U+20BB7 (outside the BMP) not reported"
+grep -q '^bad U+9FCC no_glyph enterprise.legal_rep$' <<<"$out" || fail "U+9FCC (not in the font) not reported"
+grep -q '以下字符无法打印' <<<"$out" || fail "no message for the unprintable characters"
+pdftotext "$T/bad.pdf" - 2>/dev/null | tr -d ' ' | grep -q '□三' || fail "the unprintable character is not marked □"
+out=$("$demo" -o "$T/good.pdf" -d "$T/form.txt" application_enterprise)
+grep -q 'bad=0' <<<"$out" || fail "plain data reported as unprintable: $out"
+pass "unprintable characters reported"
+
+# ---- the personal form -----------------------------------------------------
+"$demo" -o "$T/personal.pdf" -d "$T/form.txt" application_personal applicant.organization=某某大学 \
+	applicant.address=福州市仓山区 >/dev/null || fail "printdemo application_personal"
+pdftotext "$T/personal.pdf" - 2>/dev/null | tr -d ' \n' >"$T/personal.flat"
+has_text "$T/personal.flat" personal "数字证书申请表（个人证书）" "二、申请人信息" "个人证书" "某某大学" "福州市仓山区" \
+	"申请人签字" "350102199003071234"
+renders "$T/personal.pdf" personal
+
+# ---- the agreement, alone and with the form --------------------------------
+"$demo" -o "$T/agreement.pdf" -d "$T/form.txt" agreement >/dev/null || fail "printdemo agreement"
+pdftotext "$T/agreement.pdf" - 2>/dev/null | tr -d ' \n' >"$T/agreement.flat"
+has_text "$T/agreement.flat" agreement "数字证书服务协议" "甲方（证书申请人）：$flat_name" \
+	"乙方（电子认证服务机构）：福建省数字安全证书管理有限公司" "签订日期：2026年11月25日" "第十条" "USBKEY" \
+	"口令（PIN）" "九十日" "甲方（签字或盖章）"
+"$demo" -o "$T/agreement2.pdf" -d "$T/form.txt" agreement enterprise.name= applicant.name=张三 agreement.date= >/dev/null
+pdftotext "$T/agreement2.pdf" - 2>/dev/null | tr -d ' \n' >"$T/agreement2.flat"
+has_text "$T/agreement2.flat" "agreement (personal, today)" "甲方（证书申请人）：张三" "签订日期：2026年11月25日"
+renders "$T/agreement.pdf" agreement
+"$demo" -o "$T/both.pdf" -d "$T/form.txt" application_enterprise+agreement >/dev/null || fail "form + agreement"
+[ "$(pdfinfo "$T/both.pdf" | awk '/^Pages:/ { print $2 }')" -ge 2 ] || fail "form + agreement: one page"
+[ "$(pdffonts "$T/both.pdf" | awk 'NR > 2' | wc -l)" -eq 1 ] || fail "form + agreement: more than one font"
+
+# ---- receipt, payment receipt, pickup slip ---------------------------------
+cat >"$T/order.txt" <<EOF
+authority.name=福建省数字安全证书管理有限公司
+authority.address=福建省福州市鼓楼区五四路158号环球广场18层
+authority.postal_code=350001
+authority.recipient=证书受理部
+authority.phone=0591-87000000
+order.number=FZ01-T03-20261125-D0003
+order.date=2026-11-25
+order.payer=福州市鼓楼区某某信息技术有限公司
+order.amount=128050
+order.payment=对公转账
+applicant.name=张三
+applicant.mobile=13812345678
+applications[0].number=FZ01-T03-20261125-0007
+applications[0].kind=新办
+applications[0].subject=企业证书
+applications[0].years=2
+applications[0].materials=申请表、协议书、营业执照副本复印件、经办人身份证复印件，均加盖公章
+applications[0].amount=80000
+applications[1].number=FZ01-T03-20261125-0008
+applications[1].kind=续费
+applications[1].subject=企业证书
+applications[1].years=1
+applications[1].materials=本回执及需续费的 USB KEY
+applications[1].amount=48050
+delivery.method=邮寄
+delivery.recipient=张三
+delivery.phone=13812345678
+delivery.address=福建省福州市鼓楼区五四路158号
+invoice.title=福州市鼓楼区某某信息技术有限公司
+invoice.tax_id=91350102MA2Y4XXL3K
+invoice.email=finance@example.com
+payment.number=SK-20261125-0001
+payment.date=2026-11-26
+payment.method=对公转账
+payment.reference=HK20261126001
+payment.verifier=赵六
+certificates[0].application=FZ01-T03-20261125-0007
+certificates[0].subject=福州市鼓楼区某某信息技术有限公司
+certificates[0].serial=5A3F0098C1D2
+certificates[0].not_after=2028-11-25
+certificates[0].key=K001
+collector.name=张三
+office.name=鼓楼受理点
+clerk.name=李四
+EOF
+for doc in receipt payment_receipt pickup_slip; do
+	"$demo" -o "$T/$doc.pdf" -d "$T/order.txt" $doc >/dev/null || fail "printdemo $doc"
+	pdftotext "$T/$doc.pdf" - 2>/dev/null | tr -d ' \n' >"$T/$doc.flat"
+	renders "$T/$doc.pdf" $doc
+	words "$T/$doc.pdf" >"$T/$doc.words"
+	no_overlap "$T/$doc.words" $doc
+done
+has_text "$T/receipt.flat" receipt "数字证书业务回执" "订单号：FZ01-T03-20261125-D0003" "1,280.50元" "对公转账" \
+	"FZ01-T03-20261125-0008" "本回执及需续费的USBKEY" "经办人身份证复印件" "三、材料寄送地址" \
+	"福建省福州市鼓楼区五四路158号环球广场18层（邮编350001）" "证书受理部" "finance@example.com"
+has_text "$T/payment_receipt.flat" payment_receipt "数字证书服务费收款凭证" "¥1,280.50" "壹仟贰佰捌拾元伍角整" \
+	"800.00" "480.50" "HK20261126001" "赵六"
+has_text "$T/pickup_slip.flat" pickup_slip "数字证书领取单" "5A3F0098C1D2" "K001" "领取人签字" "打印日期：2026年11月25日"
+
+# ---- a bad layout is refused with its line number -------------------------
+printf 'page\ntext 10 10 "ok"\ntxet 10 20 "typo"\n' >"$T/bad.layout"
+if msg=$("$demo" -o "$T/x.pdf" "$T/bad.layout" 2>&1); then
+	fail "a bad layout was accepted"
+else
+	grep -q '第 3 行' <<<"$msg" || fail "bad layout message has no line number: $msg"
+fi
+
+# ---- figures (for the record: tests do not pass or fail on time) ----------
+t0=$EPOCHREALTIME
+"$demo" -o "$T/one.pdf" -d "$T/form.txt" application_enterprise >/dev/null
+t1=$EPOCHREALTIME
+"$demo" -o "$T/batch.pdf" -d "$T/form.txt" -n 100 application_enterprise >"$T/batch.out"
+t2=$EPOCHREALTIME
+echo "figures: one form $(awk "BEGIN { printf \"%.1f\", ($t1 - $t0) * 1000 }") ms as a process," \
+	"$(stat -c %s "$T/one.pdf") bytes; 100 forms in one call $(awk "BEGIN { printf \"%.1f\", ($t2 - $t1) * 1000 }") ms," \
+	"$(stat -c %s "$T/batch.pdf") bytes, $(cat "$T/batch.out")"
+[ "$(pdfinfo "$T/batch.pdf" | awk '/^Pages:/ { print $2 }')" -eq 100 ] || fail "batch: not 100 pages"
+
+if [ $failures -gt 0 ]; then
+	echo "$failures failure(s)"
+	exit 1
+fi
+echo "all print checks passed"
