@@ -18,7 +18,7 @@ MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 SHELL     := /bin/bash
 
-PKGS_CORE := sqlite3 jansson libsodium libcrypto
+PKGS_CORE := sqlite3 jansson libsodium libcrypto zlib
 PKGS_TERM := ncursesw libcurl libpcsclite harfbuzz-subset harfbuzz libqrencode
 PKGS_SRV  := libmicrohttpd
 
@@ -47,7 +47,7 @@ TOOL_SRC  := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard src/bench/*.c)
 
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
-EMBED_TEXT := $(sort $(wildcard print/*.txt print/*.layout db/seed/*.sql))
+EMBED_TEXT := $(sort $(wildcard print/*.txt print/*.layout db/seed/*.txt))
 GEN_SRC    := build/gen/migrations.c build/gen/embedded.c
 UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 

@@ -5,7 +5,7 @@ set -eu
 
 BUILD="gcc make pkg-config libncurses-dev libsqlite3-dev libjansson-dev
 libcurl4-openssl-dev libmicrohttpd-dev libsodium-dev libssl-dev
-libpcsclite-dev libhpdf-dev libharfbuzz-dev libqrencode-dev fonts-wqy-zenhei
+libpcsclite-dev libhpdf-dev libharfbuzz-dev libqrencode-dev zlib1g-dev fonts-wqy-zenhei
 locales"
 TEST="libcunit1-dev tmux pcscd vsmartcard-vpcd poppler-utils opensc openssl
 sqlite3 python3 curl"

@@ -1,11 +1,15 @@
 /*
  * The PIV card application (NIST SP 800-73-4) as a token driver: SELECT,
- * GET DATA for the certificates and the CHUID, and the PIN commands
- * (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER), all by APDU.
+ * GET DATA for the certificates (gzip-compressed ones inflated) and the
+ * CHUID, and the PIN commands (VERIFY, CHANGE REFERENCE DATA, RESET RETRY
+ * COUNTER), all by APDU.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
 
 #include "adapt/token.h"
 #include "adapt/x509.h"
@@ -30,6 +34,11 @@ static const uint32_t slot_tags[TOKEN_SLOT__COUNT] = {
 
 /* A PIV object is at most a few KB; leave room for large certificates. */
 #define PIV_OBJECT_MAX (X509_CERT_MAX + 64)
+
+/* Largest certificate inflated from a compressed one: no larger than any
+ * certificate read as it is, so that a few hundred bytes on the card
+ * cannot expand into megabytes here (a zip bomb). */
+#define PIV_INFLATE_MAX X509_CERT_MAX
 
 static enum status piv_probe(struct token_card *card, struct err *e)
 {
@@ -117,6 +126,59 @@ static enum status piv_card_id(struct token_card *card, char out[TOKEN_ID_MAX], 
 	return st;
 }
 
+/*
+ * Inflate a gzip-compressed certificate (one gzip member, its CRC checked)
+ * into *out, caller frees, at most PIV_INFLATE_MAX bytes. ST_INVALID with
+ * a message naming `what` when the data is corrupt, cut short, followed by
+ * other bytes, or inflates past the limit; ST_NOMEM.
+ */
+static enum status gunzip(const uint8_t *in, size_t n, const char *what, uint8_t **out, size_t *len,
+			  struct err *e)
+{
+	*out = NULL;
+	*len = 0;
+	/* One byte past the limit tells "exactly the limit" from "more". */
+	uint8_t *b = malloc(PIV_INFLATE_MAX + 1);
+	if (!b)
+		return err_status(e, ST_NOMEM);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	/* 16 + MAX_WBITS: gzip framing only, not zlib or raw deflate. */
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		free(b);
+		return err_status(e, ST_NOMEM);
+	}
+	z.next_in = in;
+	z.avail_in = (uInt)n;
+	z.next_out = b;
+	z.avail_out = PIV_INFLATE_MAX + 1;
+	int rc = inflate(&z, Z_FINISH);
+	size_t got = z.total_out;
+	bool rest = z.avail_in > 0, full = z.avail_out == 0;
+	if (rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+		log_warn("piv: inflate %d: %s", rc, z.msg ? z.msg : "?");
+	inflateEnd(&z);
+
+	enum status st = ST_OK;
+	if (rc == Z_MEM_ERROR)
+		st = err_status(e, ST_NOMEM);
+	else if (full && got > PIV_INFLATE_MAX)
+		st = err_set(e, ST_INVALID, "KEY 上的%s解压后超过 %d KB，不是正常的证书，已拒绝读取。", what,
+			     PIV_INFLATE_MAX / 1024);
+	else if (rc == Z_BUF_ERROR)
+		st = err_set(e, ST_INVALID, "KEY 上的%s压缩数据不完整，无法解压。", what);
+	else if (rc != Z_STREAM_END || rest)
+		st = err_set(e, ST_INVALID, "KEY 上的%s压缩数据已损坏，无法解压。", what);
+	if (st != ST_OK) {
+		free(b);
+		return st;
+	}
+	uint8_t *fit = realloc(b, got ? got : 1);
+	*out = fit ? fit : b;
+	*len = got;
+	return ST_OK;
+}
+
 static enum status piv_read_cert(struct token_card *card, enum token_slot slot, uint8_t **der,
 				 size_t *len, struct err *e)
 {
@@ -134,15 +196,14 @@ static enum status piv_read_cert(struct token_card *card, enum token_slot slot, 
 		st = err_set(e, ST_INVALID, "KEY 上的%s数据格式有误（缺少证书内容）。", what);
 	if (st == ST_OK && cert.len == 0)
 		st = err_set(e, ST_NOT_FOUND, "KEY 上没有%s。", what);
-	if (st == ST_OK) {
-		/* CertInfo bit 0: the certificate is gzip-compressed. */
-		bool gz = (apdu_tlv_find(v, n, 0x71, &info) && info.len >= 1 && (info.value[0] & 0x01)) ||
-			  (cert.len >= 2 && cert.value[0] == 0x1F && cert.value[1] == 0x8B);
-		if (gz)
-			st = err_set(e, ST_UNSUPPORTED, "KEY 上的%s为压缩格式（gzip），本程序暂不支持读取压缩证书。",
-				     what);
-	}
-	if (st == ST_OK) {
+	/* CertInfo bit 0: the certificate is gzip-compressed. A DER
+	 * certificate starts with 30, so gzip's magic 1F 8B tells it too. */
+	bool gz = st == ST_OK &&
+		  ((apdu_tlv_find(v, n, 0x71, &info) && info.len >= 1 && (info.value[0] & 0x01)) ||
+		   (cert.len >= 2 && cert.value[0] == 0x1F && cert.value[1] == 0x8B));
+	if (gz) {
+		st = gunzip(cert.value, cert.len, what, der, len, e);
+	} else if (st == ST_OK) {
 		*der = malloc(cert.len);
 		if (!*der) {
 			st = err_status(e, ST_NOMEM);

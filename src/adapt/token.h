@@ -18,7 +18,7 @@
  *    sending APDUs;
  *  - token drivers (struct token_driver): one per kind of application on
  *    the card. PIV (piv.c) is the first; a vendor's SKF applet is another
- *    driver added to the table in pcsc.c, and the screens, which only call
+ *    driver added to the table in token.c, and the screens, which only call
  *    the token_* functions below, do not change.
  *
  * Every function that can fail fills a `struct err` whose text is meant for
@@ -186,9 +186,10 @@ struct token_driver {
 	/* An identifier of the card (PIV: the CHUID's GUID, or its FASC-N),
 	 * upper-case hex. ST_NOT_FOUND when the card has none. */
 	enum status (*card_id)(struct token_card *card, char out[TOKEN_ID_MAX], struct err *e);
-	/* The DER certificate in `slot`, caller frees *der with free().
-	 * ST_NOT_FOUND when the slot is empty, ST_UNSUPPORTED when it is stored
-	 * in a form this program cannot read (compressed). */
+	/* The DER certificate in `slot`, caller frees *der with free(); one
+	 * stored compressed is inflated (at most X509_CERT_MAX bytes).
+	 * ST_NOT_FOUND when the slot is empty, ST_INVALID when the stored data
+	 * is malformed (a corrupt or oversized compressed certificate). */
 	enum status (*read_cert)(struct token_card *card, enum token_slot slot, uint8_t **der,
 				 size_t *len, struct err *e);
 	/* Tries left without spending one; *verified when the PIN is already
@@ -214,8 +215,11 @@ extern const struct token_driver token_driver_piv;
  * knows") when none recognises it; a transport error stops the search.
  */
 enum status token_detect(struct token_card *card, struct err *e);
-/* The driver found by token_detect(), or NULL. */
+/* The driver found by token_detect(), or NULL. The card forgets it when
+ * another program resets the card (token_begin() then fails once). */
 const struct token_driver *token_card_driver(const struct token_card *card);
+/* For token_detect(): remember the card's driver (NULL: none). */
+void token_card_set_driver(struct token_card *card, const struct token_driver *driver);
 
 /* The driver's operations, each in its own transaction, with the contracts
  * of struct token_driver. They run token_detect() first when it has not

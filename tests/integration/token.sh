@@ -102,9 +102,20 @@ issue() {
 issue "$F/auth.key" auth.csr ca-rsa.key ca-rsa.pem sha256 "$(at -1)" "$(at 365)" auth
 issue "$F/sign.key" sign.csr ca-sm2.key ca-sm2.pem sm3 "$(at -465)" "$(at -100)" sign \
 	-sigopt $SM2ID -vfyopt $SM2ID
-# A corrupt certificate (cut short) and a gzip-compressed one.
+# A corrupt certificate (cut short), a gzip-compressed one, and compressed
+# data that must be refused: its CRC-32 wrong, cut short, inflating to 1 MiB
+# (a zip bomb), and exactly to the 64 KiB limit (inflated, but no certificate).
 head -c 400 "$F/auth.der" >"$F/bad.der"
 gzip -9nc "$F/auth.der" >"$F/auth.der.gz"
+python3 - "$F/auth.der.gz" "$F/crc.gz" <<'PY' || pcsc_die "cannot make the corrupt gzip"
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[-8] ^= 0xFF   # the first byte of the CRC-32 in gzip's trailer
+open(sys.argv[2], "wb").write(b)
+PY
+head -c $(( $(stat -c %s "$F/auth.der.gz") / 2 )) "$F/auth.der.gz" >"$F/cut.gz"
+head -c 1048576 /dev/zero | gzip -9nc >"$F/bomb.gz"
+head -c 65536 /dev/zero | gzip -9nc >"$F/limit.gz"
 fp() { openssl x509 -in "$F/$1.pem" -noout -fingerprint "-$2" | sed 's/.*=//; s/://g'; }
 serial() { openssl x509 -in "$F/$1.pem" -noout -serial | sed 's/.*=//'; }
 GUID=0123456789ABCDEF0123456789ABCDEF
@@ -322,23 +333,39 @@ has "change PUK" "$(pin change-puk 12345678 87654321)" "puk ok"
 has "change PUK: the old one is refused" "$(pin unblock 12345678 111111)" "error auth: PUK 错误，还可尝试 2 次。"
 has "change PUK: the new one works" "$(pin unblock 87654321 111111)" "puk ok"
 
-section "6Cxx, a corrupt and a compressed certificate"
+section "6Cxx, corrupt and compressed certificates"
 vpiv_start C 1 --exact-le --cert 9a="$F/auth.der" --cert 9c="$F/bad.der" \
-	--cert 9d="$F/auth.der.gz" --certinfo 9d=01 --guid FEDCBA9876543210FEDCBA9876543210 \
-	--log "$TEST_TMP/vpiv-C.apdu"
+	--cert 9d="$F/auth.der.gz" --certinfo 9d=01 --cert 9e="$F/crc.gz" --certinfo 9e=01 \
+	--guid FEDCBA9876543210FEDCBA9876543210 --log "$TEST_TMP/vpiv-C.apdu"
 out=$(tc --reader "$PCSC_READER1" info)
 has "6Cxx: info" "$out" "id FEDCBA9876543210FEDCBA9876543210"
 out=$(tc --reader "$PCSC_READER1" certs)
 echo "$out"
 has "6Cxx: certificate read whole" "$out" "auth.sha256: $(fp auth sha256)"
 has "corrupt certificate: said plainly" "$out" "sign.error invalid: 证书数据已损坏，无法解析。"
-has "compressed certificate: refused plainly" "$out" "keymgmt.error unsupported: KEY 上的加密证书为压缩格式（gzip），本程序暂不支持读取压缩证书。"
+has "compressed certificate: inflated, the same SHA-256 as the original" "$out" "keymgmt.sha256: $(fp auth sha256)"
+has "compressed certificate: the same SM3 as the original" "$out" "keymgmt.sm3: $(fp auth sm3)"
+has "compressed certificate: its serial" "$out" "keymgmt.serial: $SERIAL_AUTH"
+has "compressed certificate: its subject" "$out" "keymgmt.subject: CN=张三, O=某某科技有限公司, C=CN"
+lacks "compressed certificate: no error" "$out" "^keymgmt\.error"
+has "corrupt gzip (wrong CRC): refused plainly" "$out" "cardauth.error invalid: KEY 上的卡认证证书压缩数据已损坏，无法解压。"
 if grep -q 'sw=6C' "$TEST_TMP/vpiv-C.apdu"; then
 	ok "6Cxx: the card asked for exact lengths, and got them"
 else
 	not_ok "6Cxx: the card never answered 6Cxx"
 fi
 vpiv_stop C
+
+section "compressed certificates that are refused"
+vpiv_start D 1 --cert 9a="$F/cut.gz" --certinfo 9a=01 --cert 9c="$F/bomb.gz" --certinfo 9c=01 \
+	--cert 9d="$F/limit.gz" --certinfo 9d=01 --cert 9e="$F/auth.der" --certinfo 9e=01
+out=$(tc --reader "$PCSC_READER1" certs)
+echo "$out"
+has "gzip cut short: refused plainly" "$out" "auth.error invalid: KEY 上的身份认证证书压缩数据不完整，无法解压。"
+has "zip bomb: refused at 64 KB" "$out" "sign.error invalid: KEY 上的签名证书解压后超过 64 KB，不是正常的证书，已拒绝读取。"
+has "exactly 64 KB: inflated, then found to be no certificate" "$out" "keymgmt.error invalid: 证书数据已损坏，无法解析。"
+has "marked compressed but not gzip: refused plainly" "$out" "cardauth.error invalid: KEY 上的卡认证证书压缩数据已损坏，无法解压。"
+vpiv_stop D
 
 section "card pulled out during a read"
 vpiv_stop A
