@@ -45,6 +45,7 @@ SRV_SRC   := $(wildcard src/server/*.c)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard src/bench/*.c)
+BENCH_GEN_SRC := $(filter src/bench/gen.c src/bench/gen_audit.c src/bench/synth.c,$(BENCH_SRC))
 
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
 EMBED_TEXT := $(sort $(wildcard print/*.txt print/*.layout db/seed/*.txt))
@@ -60,7 +61,7 @@ Q := @
 echo_cmd = @printf '  %-6s %s\n'
 endif
 
-.PHONY: FORCE all rel san run test test-unit test-e2e test-integration install clean deps deps-test
+.PHONY: FORCE all rel san run bench test test-unit test-e2e test-integration install clean deps deps-test
 all: rel
 
 deps:
@@ -118,7 +119,8 @@ build/$(1)/certdeskd: $$($(1)_SRV_OBJ) build/$(1)/libcertdesk.a
 	$$(echo_cmd) LINK $$@
 	$$(Q)$$(CC) $(3) -pthread -Wl,--as-needed -o $$@ $$^ $$(LIBS_SRV) $$(LIBS_TERM) $$(LIBS_CORE) -lm
 
-build/$(1)/unit: $$($(1)_UNIT_OBJ) build/$(1)/libcertdesk.a
+# The unit tests also exercise the benchmark's data generator.
+build/$(1)/unit: $$($(1)_UNIT_OBJ) $$(patsubst %.c,build/$(1)/%.o,$(BENCH_GEN_SRC)) build/$(1)/libcertdesk.a
 	$$(echo_cmd) LINK $$@
 	$$(Q)$$(CC) $(3) -pthread -o $$@ $$^ $$(LIBS_TEST) $$(LIBS_TERM) $$(LIBS_CORE) -lm
 
@@ -134,6 +136,11 @@ endef
 
 $(eval $(call tree,rel,$(REL_CFLAGS),))
 $(eval $(call tree,san,$(SAN_CFLAGS),$(SAN_LDFLAGS)))
+
+# Figures on a generated database of 1,000,000 applications (docs/benchmarks.md);
+# BENCH_APPS=100000 make bench for a quick run. Reports; never fails on a figure.
+bench:
+	@scripts/bench.sh
 
 run: deps
 	@$(MAKE) --no-print-directory rel

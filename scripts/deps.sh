@@ -6,7 +6,7 @@ set -eu
 BUILD="gcc make pkg-config libncurses-dev libsqlite3-dev libjansson-dev
 libcurl4-openssl-dev libmicrohttpd-dev libsodium-dev libssl-dev
 libpcsclite-dev libhpdf-dev libharfbuzz-dev libqrencode-dev zlib1g-dev fonts-wqy-zenhei
-locales"
+locales cups-client"
 TEST="libcunit1-dev tmux pcscd vsmartcard-vpcd poppler-utils opensc openssl
 sqlite3 python3 curl"
 

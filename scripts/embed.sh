@@ -15,6 +15,17 @@ for f in "$@"; do
 	i=$((i + 1))
 done
 if [ "$mode" = migrations ]; then
+	# Versions must rise strictly: two files with one number would leave one
+	# of them silently unapplied.
+	prev=0
+	for f in "$@"; do
+		n=$(basename "$f" | sed 's/_.*//' | sed 's/^0*//')
+		if [ -z "$n" ] || [ "$n" -le "$prev" ]; then
+			echo "embed.sh: migration $f does not follow version $prev" >&2
+			exit 1
+		fi
+		prev=$n
+	done
 	echo '#include "store/migrations.h"'
 	echo "const struct migration migrations[] = {"
 	i=0

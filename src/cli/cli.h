@@ -20,6 +20,7 @@ struct cli {
 	struct app app;
 	bool opened;
 	struct actor actor;      /* after cli_login */
+	bool password_change;    /* the subcommand changes the password: a reset one is fine */
 };
 
 struct subcommand {
@@ -32,7 +33,9 @@ struct subcommand {
 /* Open the data directory (once). Prints the error and returns false. */
 bool cli_open(struct cli *c);
 /* Log in as --user with the password from $CERTDESK_PASSWORD or a prompt
- * on the terminal. Prints the error and returns false. */
+ * on the terminal. A password an admin reset must be changed first (with
+ * `staff passwd`, which sets password_change). Prints the error and
+ * returns false. */
 bool cli_login(struct cli *c);
 /* Print "certdesk: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -48,5 +51,13 @@ bool cli_prompt_secret(const char *prompt, char *out, size_t n);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_staff(struct cli *c, int argc, char **argv);
+int cmd_application(struct cli *c, int argc, char **argv);
+int cmd_order(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_bench(struct cli *c, int argc, char **argv);
+int cmd_print(struct cli *c, int argc, char **argv);
+int cmd_price(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
 
 #endif

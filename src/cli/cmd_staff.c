@@ -91,10 +91,16 @@ int cmd_staff(struct cli *c, int argc, char **argv)
 		cli_error("staff %s：需要 %d 个参数", verb, want);
 		return EXIT_USAGE;
 	}
+	c->password_change = strcmp(verb, "passwd") == 0;
 	if (!cli_login(c))
 		return EXIT_FAIL;
-	if (strcmp(verb, "list") == 0)
+	if (strcmp(verb, "list") == 0) {
+		if (!actor_can(&c->actor, ROLE_ADMIN)) {
+			cli_error("只有管理员可以查看员工账户");
+			return EXIT_FAIL;
+		}
 		return staff_list(c);
+	}
 
 	struct err e;
 	err_clear(&e);

@@ -84,7 +84,7 @@ bool cli_login(struct cli *c)
 	if (!cli_open(c))
 		return false;
 	if (!c->user || !*c->user) {
-		cli_error("此子命令会修改数据，请用 --user 指定员工账号");
+		cli_error("此子命令须以员工身份执行，请用 --user 指定员工账号");
 		return false;
 	}
 	char pw[128];
@@ -102,6 +102,10 @@ bool cli_login(struct cli *c)
 	memset(pw, 0, sizeof pw);
 	if (st != ST_OK) {
 		cli_fail(&e);
+		return false;
+	}
+	if (must_change && !c->password_change) {
+		cli_error("管理员已重置您的密码，请先修改密码：certdesk --user %s staff passwd", c->user);
 		return false;
 	}
 	return true;

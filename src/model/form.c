@@ -29,6 +29,66 @@ static const struct form_field f_staff_edit[] = {
 static const struct form_field f_staff_reset[] = {
 #include "staff_reset.def"
 };
+static const struct form_field f_applicant_register[] = {
+#include "applicant_register.def"
+};
+static const struct form_field f_applicant_edit[] = {
+#include "applicant_edit.def"
+};
+static const struct form_field f_portal_password[] = {
+#include "portal_password.def"
+};
+static const struct form_field f_application_enterprise[] = {
+#include "application_enterprise.def"
+};
+static const struct form_field f_application_personal[] = {
+#include "application_personal.def"
+};
+static const struct form_field f_reason[] = {
+#include "reason.def"
+};
+static const struct form_field f_attach[] = {
+#include "attach.def"
+};
+static const struct form_field f_search[] = {
+#include "search.def"
+};
+static const struct form_field f_applicant_search[] = {
+#include "applicant_search.def"
+};
+static const struct form_field f_application_start[] = {
+#include "application_start.def"
+};
+static const struct form_field f_review[] = {
+#include "review.def"
+};
+static const struct form_field f_order[] = {
+#include "order.def"
+};
+static const struct form_field f_transfer[] = {
+#include "transfer.def"
+};
+static const struct form_field f_online[] = {
+#include "online.def"
+};
+static const struct form_field f_file[] = {
+#include "file.def"
+};
+static const struct form_field f_verify[] = {
+#include "verify.def"
+};
+static const struct form_field f_refund[] = {
+#include "refund.def"
+};
+static const struct form_field f_order_search[] = {
+#include "order_search.def"
+};
+static const struct form_field f_report_day[] = {
+#include "report_day.def"
+};
+static const struct form_field f_price_edit[] = {
+#include "price_edit.def"
+};
 #undef FIELD
 
 static const struct form_def forms[] = {
@@ -38,6 +98,26 @@ static const struct form_def forms[] = {
 	{ "staff_new", "新建员工账户", f_staff_new, N(f_staff_new) },
 	{ "staff_edit", "修改员工信息", f_staff_edit, N(f_staff_edit) },
 	{ "staff_reset", "重置员工密码", f_staff_reset, N(f_staff_reset) },
+	{ "applicant_register", "登记申请人", f_applicant_register, N(f_applicant_register) },
+	{ "applicant_edit", "修改申请人资料", f_applicant_edit, N(f_applicant_edit) },
+	{ "portal_password", "设置门户密码", f_portal_password, N(f_portal_password) },
+	{ "application_enterprise", "企业证书申请表", f_application_enterprise, N(f_application_enterprise) },
+	{ "application_personal", "个人证书申请表", f_application_personal, N(f_application_personal) },
+	{ "reason", "原因", f_reason, N(f_reason) },
+	{ "attach", "添加扫描件", f_attach, N(f_attach) },
+	{ "applicant_search", "查找申请人", f_applicant_search, N(f_applicant_search) },
+	{ "application_start", "新建申请单", f_application_start, N(f_application_start) },
+	{ "review", "审核申请单", f_review, N(f_review) },
+	{ "order", "订单信息", f_order, N(f_order) },
+	{ "transfer", "登记对公转账", f_transfer, N(f_transfer) },
+	{ "online", "在线支付", f_online, N(f_online) },
+	{ "file", "选择文件", f_file, N(f_file) },
+	{ "verify", "核款", f_verify, N(f_verify) },
+	{ "refund", "退款", f_refund, N(f_refund) },
+	{ "order_search", "查找订单", f_order_search, N(f_order_search) },
+	{ "search", "查找", f_search, N(f_search) },
+	{ "report_day", "日结报表", f_report_day, N(f_report_day) },
+	{ "price_edit", "修改价格", f_price_edit, N(f_price_edit) },
 };
 
 const struct form_def *form_find(const char *name)
@@ -62,19 +142,19 @@ const struct form_field *form_field(const struct form_def *f, const char *id)
 	return i < 0 ? NULL : &f->fields[i];
 }
 
-int form_choice_count(const struct form_field *f)
+int choices_count(const char *choices)
 {
-	if (!f->choices || !*f->choices)
+	if (!choices || !*choices)
 		return 0;
 	int n = 1;
-	for (const char *p = f->choices; *p; p++)
+	for (const char *p = choices; *p; p++)
 		n += *p == '|';
 	return n;
 }
 
-bool form_choice(const struct form_field *f, int i, char code[64], char label[64])
+bool choices_get(const char *choices, int i, char code[64], char label[64])
 {
-	const char *p = f->choices;
+	const char *p = choices;
 	if (!p || i < 0)
 		return false;
 	for (; i > 0 && p; i--) {
@@ -96,10 +176,10 @@ bool form_choice(const struct form_field *f, int i, char code[64], char label[64
 	return true;
 }
 
-int form_choice_find(const struct form_field *f, const char *code)
+int choices_find(const char *choices, const char *code)
 {
 	char c[64], l[64];
-	for (int i = 0; form_choice(f, i, c, l); i++)
+	for (int i = 0; choices_get(choices, i, c, l); i++)
 		if (strcmp(c, code) == 0)
 			return i;
 	return -1;
@@ -129,7 +209,7 @@ bool form_check(const struct form_field *f, const char *value, struct err *e)
 				       false;
 		break;
 	case FT_CHOICE:
-		if (form_choice_find(f, value) < 0)
+		if (choices_find(f->choices, value) < 0)
 			return err_field(e, f->id, ST_INVALID, "%s的取值无效", f->label), false;
 		break;
 	case FT_DATE:

@@ -52,11 +52,11 @@ int form_index(const struct form_def *f, const char *id);
  * the named check. The message names the field ("手机号：…"). */
 bool form_check(const struct form_field *f, const char *value, struct err *e);
 
-/* FT_CHOICE helpers: the number of choices, and choice i's code and label
- * (copied into code/label, each 64 bytes). */
-int form_choice_count(const struct form_field *f);
-bool form_choice(const struct form_field *f, int i, char code[64], char label[64]);
-/* Index of the choice whose code is `code`, -1 if none. */
-int form_choice_find(const struct form_field *f, const char *code);
+/* FT_CHOICE helpers over a choices string "code=label|code=label": the
+ * number of choices, choice i's code and label (copied, 64 bytes each), the
+ * index of `code` (-1 if none). */
+int choices_count(const char *choices);
+bool choices_get(const char *choices, int i, char code[64], char label[64]);
+int choices_find(const char *choices, const char *code);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/party.h"
 #include "model/staff.h"
 #include "util/clock.h"
 #include "util/utf8.h"
@@ -525,6 +526,11 @@ static const struct {
 	{ "staff_password", check_staff_password },
 	{ "office_code", check_office_code },
 	{ "name", check_name },
+	{ "org_name", check_org_name },
+	{ "address", check_address },
+	{ "tel", check_tel },
+	{ "cert_serial", check_cert_serial },
+	{ "portal_password", check_portal_password },
 };
 
 check_fn check_by_name(const char *name)

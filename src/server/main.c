@@ -87,7 +87,7 @@ static int cmd_init(int argc, char **argv)
 		err_out("%s", err_text(&e));
 		return 1;
 	}
-	struct svc svc = { db, true };
+	struct svc svc = { .db = db, .centre = true };
 	if (!svc_needs_setup(&svc)) {
 		db_close(db);
 		err_out("%s", "该数据库已经初始化过");

@@ -9,7 +9,8 @@
 #include "util/clock.h"
 #include "util/uuid.h"
 
-#define HASH_HEX (crypto_hash_sha256_BYTES * 2 + 1)
+#define HASH_HEX AUDIT_HASH_HEX
+_Static_assert(AUDIT_HASH_HEX == crypto_hash_sha256_BYTES * 2 + 1, "hash size");
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Fields are length-prefixed so that no choice of values can make two
@@ -45,35 +46,46 @@ static void entry_hash(const struct entry *en, char out[HASH_HEX])
 	sodium_bin2hex(out, HASH_HEX, md, sizeof md);
 }
 
-enum status audit_append(struct db *db, const struct actor *a, const struct audit_rec *r,
-			 struct err *e)
+enum status audit_bulk_begin(struct db *db, struct audit_bulk *b, struct err *e)
 {
 	char head[HASH_HEX + 32] = "";
-	long long last = 0;
-	char prev[HASH_HEX] = GENESIS;
+	b->db = db;
+	b->seq = 0;
+	memcpy(b->prev, GENESIS, HASH_HEX);
 	enum status st = settings_get(db, "audit_head", head, sizeof head, e);
-	if (st == ST_OK) {
-		char *colon = strchr(head, ':');
-		if (!colon || strlen(colon + 1) != HASH_HEX - 1)
-			return err_set(e, ST_DB, "审计日志头记录已损坏，请运行 certdesk audit verify");
-		last = atoll(head);
-		memcpy(prev, colon + 1, HASH_HEX);
-	} else if (st != ST_NOT_FOUND) {
+	if (st == ST_NOT_FOUND)
+		return ST_OK;
+	if (st != ST_OK)
 		return st;
-	}
+	char *colon = strchr(head, ':');
+	if (!colon || strlen(colon + 1) != HASH_HEX - 1)
+		return err_set(e, ST_DB, "审计日志头记录已损坏，请运行 certdesk audit verify");
+	b->seq = atoll(head);
+	memcpy(b->prev, colon + 1, HASH_HEX);
+	return ST_OK;
+}
 
-	char id[UUID_LEN + 1], at[21], hash[HASH_HEX];
-	uuid_v7(id);
-	clock_iso(clock_now(), at);
+enum status audit_bulk_add(struct audit_bulk *b, const struct actor *a, const struct audit_rec *r,
+			   const char *id, const char *at, struct err *e)
+{
+	char new_id[UUID_LEN + 1], now[21], hash[HASH_HEX];
+	if (!id) {
+		uuid_v7(new_id);
+		id = new_id;
+	}
+	if (!at) {
+		clock_iso(clock_now(), now);
+		at = now;
+	}
 	struct entry en = {
-		.seq = last + 1,
+		.seq = b->seq + 1,
 		.f = { id, at, a->id, a->username, a->office_id, a->terminal_id, r->action,
 		       r->entity, r->entity_id, r->before, r->after },
-		.prev = prev,
+		.prev = b->prev,
 	};
 	entry_hash(&en, hash);
 
-	sqlite3_stmt *s = db_prep(db,
+	sqlite3_stmt *s = db_prep(b->db,
 		"INSERT INTO audit_log (seq, id, at, actor_id, actor_name, office_id, terminal_id,"
 		" action, entity, entity_id, before, after, prev_hash, hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", e);
@@ -84,14 +96,33 @@ enum status audit_append(struct db *db, const struct actor *a, const struct audi
 		db_bind_text(s, i + 2, en.f[i]);
 	sqlite3_bind_text(s, 11, r->before, -1, SQLITE_TRANSIENT); /* NULL stays NULL */
 	sqlite3_bind_text(s, 12, r->after, -1, SQLITE_TRANSIENT);
-	db_bind_text(s, 13, prev);
+	db_bind_text(s, 13, b->prev);
 	db_bind_text(s, 14, hash);
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, e);
+		return db_fail(b->db, rc, e);
+	b->seq = en.seq;
+	memcpy(b->prev, hash, HASH_HEX);
+	return ST_OK;
+}
 
-	snprintf(head, sizeof head, "%lld:%s", en.seq, hash);
-	return settings_set(db, "audit_head", head, e);
+enum status audit_bulk_flush(struct audit_bulk *b, struct err *e)
+{
+	char head[HASH_HEX + 32];
+	snprintf(head, sizeof head, "%lld:%s", b->seq, b->prev);
+	return settings_set(b->db, "audit_head", head, e);
+}
+
+enum status audit_append(struct db *db, const struct actor *a, const struct audit_rec *r,
+			 struct err *e)
+{
+	struct audit_bulk b;
+	enum status st = audit_bulk_begin(db, &b, e);
+	if (st == ST_OK)
+		st = audit_bulk_add(&b, a, r, NULL, NULL, e);
+	if (st == ST_OK)
+		st = audit_bulk_flush(&b, e);
+	return st;
 }
 
 static void broken(struct audit_check *out, long long seq, const char *why)

@@ -24,6 +24,31 @@ struct audit_rec {
 enum status audit_append(struct db *db, const struct actor *a, const struct audit_rec *r,
 			 struct err *e);
 
+/* Characters of an entry's hash in hex, NUL included. */
+#define AUDIT_HASH_HEX 65
+
+/*
+ * Appending many entries at once (bulk loads: the benchmark's generator).
+ * The same chain and the same hashes as audit_append, which is built on
+ * it, but the head is read once by audit_bulk_begin and written by
+ * audit_bulk_flush instead of once per entry. All calls run inside the
+ * caller's transactions; flush before every commit, and a bulk may then
+ * go on in the next transaction. The struct is embedded (no _done).
+ */
+struct audit_bulk {
+	struct db *db;                /* borrowed */
+	long long seq;                /* the last entry's seq, 0 when none */
+	char prev[AUDIT_HASH_HEX];    /* the last entry's hash */
+};
+/* Read the head. ST_DB when it is damaged. */
+enum status audit_bulk_begin(struct db *db, struct audit_bulk *b, struct err *e);
+/* Append one entry after the last. `id` (a UUIDv7) and `at` (UTC ISO 8601)
+ * may be NULL for a new id and now; a loader of past events gives both. */
+enum status audit_bulk_add(struct audit_bulk *b, const struct actor *a, const struct audit_rec *r,
+			   const char *id, const char *at, struct err *e);
+/* Write the head (last seq and hash) in the current transaction. */
+enum status audit_bulk_flush(struct audit_bulk *b, struct err *e);
+
 struct audit_check {
 	long entries;        /* entries checked */
 	long bad_seq;        /* first broken entry's seq, 0 when the chain holds */

@@ -14,7 +14,32 @@
 	X(cmd_staff_unlock) \
 	X(cmd_staff_lock) \
 	X(cmd_staff_reset_password) \
-	X(cmd_staff_change_password)
+	X(cmd_staff_change_password) \
+	X(cmd_applicant_register) \
+	X(cmd_applicant_update) \
+	X(cmd_applicant_portal_password) \
+	X(cmd_applicant_import) \
+	X(cmd_application_create) \
+	X(cmd_application_import) \
+	X(cmd_application_agree) \
+	X(cmd_application_update) \
+	X(cmd_application_submit) \
+	X(cmd_application_cancel) \
+	X(cmd_application_accept) \
+	X(cmd_application_return) \
+	X(cmd_application_paper) \
+	X(cmd_attachment_add) \
+	X(cmd_attachment_remove) \
+	X(cmd_order_place) \
+	X(cmd_order_cancel) \
+	X(cmd_order_invoice) \
+	X(cmd_payment_transfer) \
+	X(cmd_payment_slip) \
+	X(cmd_payment_verify) \
+	X(cmd_payment_reject) \
+	X(cmd_payment_online) \
+	X(cmd_payment_refund) \
+	X(cmd_price_set)
 
 #define COMMAND_DECLARE(sym) extern const struct command sym;
 COMMAND_LIST(COMMAND_DECLARE)

@@ -7,8 +7,10 @@
 #include "model/office.h"
 #include "store/audit.h"
 #include "store/settings.h"
+#include "store/price_repo.h"
 #include "store/staff_repo.h"
 #include "svc/commands.h"
+#include "util/embedded.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 
@@ -122,6 +124,26 @@ static enum status setup_apply(struct svc_run *run, json_t *p, struct err *e)
 		st = terminal_repo_insert(db, &t, e);
 	if (st == ST_OK)
 		st = insert_new_staff(db, &s, e);
+	json_t *prices = json_object_get(p, "prices");
+	size_t i;
+	json_t *item;
+	json_array_foreach(prices, i, item) {
+		if (st != ST_OK)
+			break;
+		struct price pr = { .active = true };
+		char kind[16], subject[16];
+		long long years, fen;
+		if (!jx_str(item, "id", pr.id, sizeof pr.id, false, e) ||
+		    !jx_str(item, "kind", kind, sizeof kind, false, e) ||
+		    !jx_str(item, "subject", subject, sizeof subject, false, e) ||
+		    !jx_int(item, "years", &years, false, e) || !jx_int(item, "fen", &fen, false, e) ||
+		    !app_kind_parse(kind, &pr.kind) || !app_subject_parse(subject, &pr.subject) ||
+		    years < 0 || years > APP_MAX_YEARS || fen < 0)
+			return err_set(e, ST_INVALID, "初始价目表无效");
+		pr.years = (int)years;
+		pr.fen = fen;
+		st = price_repo_put(db, &pr, e);
+	}
 	if (st == ST_OK && !run->svc->centre) {
 		st = settings_set(db, "terminal_id", t.id, e);
 		if (st == ST_OK)
@@ -137,6 +159,35 @@ static enum status setup_apply(struct svc_run *run, json_t *p, struct err *e)
 	return ST_OK;
 }
 const struct command cmd_setup_init = { "setup.init", 1, ROLE_ADMIN, setup_apply };
+
+/* The price list a new office starts with (db/seed/prices.txt), as the
+ * setup payload carries it. */
+static json_t *seed_prices(void)
+{
+	json_t *arr = json_array();
+	const struct embedded_file *f = embedded_find("db/seed/prices.txt");
+	const char *p = f ? f->data : "";
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char line[128], kind[16], subject[16];
+		int years;
+		long long fen;
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		if (line[0] != '#' &&
+		    sscanf(line, "%15s %15s %d %lld", kind, subject, &years, &fen) == 4) {
+			char id[UUID_LEN + 1];
+			uuid_v7(id);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i, s:I}", "id", id,
+							     "kind", kind, "subject", subject,
+							     "years", years, "fen", (json_int_t)fen));
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return arr;
+}
 
 bool svc_needs_setup(struct svc *svc)
 {
@@ -165,6 +216,7 @@ enum status svc_setup(struct svc *svc, const struct setup_input *in, struct acto
 			      "office_id", office_id, "pw_hash", hash);
 	if (!p)
 		return err_set(e, ST_INVALID, "输入包含无效字符");
+	json_object_set_new(p, "prices", seed_prices());
 	struct actor a = { .role = ROLE_ADMIN };
 	memcpy(a.id, admin_id, sizeof a.id);
 	memcpy(a.office_id, office_id, sizeof a.office_id);

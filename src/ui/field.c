@@ -25,8 +25,25 @@ void field_init(struct field *f, const struct form_field *def)
 		f->max = 0;
 }
 
+static const char *choices_of(const struct field *f)
+{
+	return f->choices ? f->choices : f->def ? f->def->choices : NULL;
+}
+
+void field_set_choices(struct field *f, const char *choices)
+{
+	char code[64] = "", label[64];
+	choices_get(choices_of(f), f->choice, code, label);
+	free(f->choices);
+	f->choices = choices ? strdup(choices) : NULL;
+	int i = choices_find(choices_of(f), code);
+	f->choice = i < 0 ? 0 : i;
+}
+
 void field_done(struct field *f)
 {
+	free(f->choices);
+	f->choices = NULL;
 	if (f->text)
 		memset(f->text, 0, ((size_t)f->max + 1) * sizeof *f->text); /* passwords */
 	free(f->text);
@@ -40,7 +57,7 @@ void field_set(struct field *f, const char *s)
 		return;
 	f->text[0] = 0;
 	if (f->type == FT_CHOICE) {
-		int i = f->def ? form_choice_find(f->def, s ? s : "") : -1;
+		int i = choices_find(choices_of(f), s ? s : "");
 		f->choice = i < 0 ? 0 : i;
 		return;
 	}
@@ -64,8 +81,7 @@ char *field_get(const struct field *f)
 {
 	if (f->type == FT_CHOICE) {
 		char code[64] = "", label[64];
-		if (f->def)
-			form_choice(f->def, f->choice, code, label);
+		choices_get(choices_of(f), f->choice, code, label);
 		return strdup(code);
 	}
 	char *out = malloc((size_t)f->len * 4 + 1);
@@ -112,7 +128,7 @@ static wchar_t accept(const struct field *f, wchar_t c)
 
 static int choice_key(struct field *f, const struct key *k)
 {
-	int n = f->def ? form_choice_count(f->def) : 0;
+	int n = choices_count(choices_of(f));
 	if (n == 0)
 		return R_NONE;
 	if ((k->fn && k->code == KEY_RIGHT) || (!k->fn && k->code == ' ')) {
@@ -210,8 +226,7 @@ void field_draw(struct field *f, int y, int x, bool focused)
 		mvaddch(y, x + i, ' ');
 	if (f->type == FT_CHOICE) {
 		char code[64], label[64] = "";
-		if (f->def)
-			form_choice(f->def, f->choice, code, label);
+		choices_get(choices_of(f), f->choice, code, label);
 		char shown[160];
 		snprintf(shown, sizeof shown, "◀ %s ▶", label);
 		ui_text(y, x, f->width, true, shown);

@@ -22,12 +22,16 @@ struct field {
 	int width;          /* columns on screen */
 	enum field_type type;
 	int choice;         /* FT_CHOICE: the selected choice */
+	char *choices;      /* FT_CHOICE: owned override of def->choices, or NULL */
 	const struct form_field *def; /* borrowed, may be NULL */
 };
 
 /* Embedded init/done. `def` gives width, limit and type; it must outlive f. */
 void field_init(struct field *f, const struct form_field *def);
 void field_done(struct field *f);
+/* FT_CHOICE: offer these choices ("code=label|...") instead of the
+ * declared ones, keeping the current code selected when still offered. */
+void field_set_choices(struct field *f, const char *choices);
 /* Replace the text (UTF-8; FT_CHOICE: the choice code). Invalid UTF-8 is
  * dropped. The cursor goes to the end. */
 void field_set(struct field *f, const char *utf8);

@@ -7,7 +7,7 @@
 
 struct help {
 	struct view v;
-	const struct view *of;
+	enum action of[32];
 };
 
 static void help_draw(struct view *v, struct ui *ui)
@@ -21,7 +21,7 @@ static void help_draw(struct view *v, struct ui *ui)
 	y++;
 	enum action list[32];
 	int n = 0;
-	for (const enum action *a = h->of ? h->of->ops->actions : NULL; a && *a && n < 28; a++)
+	for (const enum action *a = h->of; *a && n < 28; a++)
 		list[n++] = *a;
 	list[n++] = ACT_HELP;
 	list[n++] = ACT_QUIT;
@@ -73,7 +73,10 @@ void help_open(struct ui *ui)
 	if (!h)
 		return;
 	h->v.ops = &help_ops;
-	h->of = ui->top;
+	int n = 0;
+	for (const enum action *a = view_actions(ui->top, ui); a && *a && n < 31; a++)
+		h->of[n++] = *a;
+	h->of[n] = ACT_NONE;
 	snprintf(h->v.title, sizeof h->v.title, "帮助：%s", ui->top ? ui->top->title : "");
 	ui_push(ui, &h->v);
 }

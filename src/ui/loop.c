@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/application.h"
 #include "ui/ui.h"
+#include "ui/views.h"
+#include "ui/views_order.h"
 #include "util/clock.h"
 #include "util/utf8.h"
 
@@ -134,6 +137,13 @@ static void draw_status(struct ui *ui)
 	attrset(A_NORMAL);
 }
 
+const enum action *view_actions(struct view *v, struct ui *ui)
+{
+	if (!v)
+		return NULL;
+	return v->ops->actions_now ? v->ops->actions_now(v, ui) : v->ops->actions;
+}
+
 static void draw_keys(struct ui *ui)
 {
 	int y = LINES - 1, x = 0;
@@ -142,7 +152,7 @@ static void draw_keys(struct ui *ui)
 	enum action shown[24];
 	int n = 0;
 	shown[n++] = ACT_HELP;
-	for (const enum action *a = ui->top ? ui->top->ops->actions : NULL; a && *a && n < 22; a++)
+	for (const enum action *a = view_actions(ui->top, ui); a && *a && n < 22; a++)
 		if (*a != ACT_HELP && *a != ACT_QUIT)
 			shown[n++] = *a;
 	shown[n++] = ACT_QUIT;
@@ -235,7 +245,7 @@ static void dispatch(struct ui *ui, const struct key *k)
 		return;
 	int rx = v->ops->key ? v->ops->key(v, ui, k) : R_NONE;
 	if (!(rx & R_HANDLED)) {
-		enum action a = action_for_key(k, v->ops->actions);
+		enum action a = action_for_key(k, view_actions(v, ui));
 		if (a != ACT_NONE) {
 			rx = v->ops->action ? v->ops->action(v, ui, a) : R_NONE;
 			if (!(rx & R_HANDLED))
@@ -250,6 +260,64 @@ static void dispatch(struct ui *ui, const struct key *k)
 		if (ui->top && ui->top == below && ui->top->ops->resume)
 			ui->top->ops->resume(ui->top, ui);
 	}
+}
+
+/*
+ * A barcode scanner types like a keyboard, but all at once: a number and
+ * Enter within a few milliseconds. Keys that arrive together are read as
+ * one burst; a burst that is a number (SQ-..., DD-...) and Enter opens that
+ * record from any screen. Any other burst (tmux, a paste) is replayed key
+ * by key, so nothing typed is lost.
+ */
+#define BURST_MAX 64
+#define BURST_GAP_MS 8
+
+static int read_burst(struct key *first, struct key *keys)
+{
+	int n = 0;
+	keys[n++] = *first;
+	if (first->fn)
+		return n;
+	timeout(BURST_GAP_MS);
+	while (n < BURST_MAX) {
+		wint_t ch;
+		int r = get_wch(&ch);
+		if (r == ERR)
+			break;
+		keys[n++] = (struct key){ .fn = r == KEY_CODE_YES, .code = ch };
+		if (r == KEY_CODE_YES || ch == '\r' || ch == '\n')
+			break;
+	}
+	timeout(1000);
+	return n;
+}
+
+/* The number a burst spells, if it is a scanned number followed by Enter. */
+static bool scanned_number(const struct key *keys, int n, char out[NUMBER_MAX])
+{
+	if (n < 12 || keys[n - 1].fn || (keys[n - 1].code != '\r' && keys[n - 1].code != '\n'))
+		return false;
+	int o = 0;
+	for (int i = 0; i < n - 1; i++) {
+		if (keys[i].fn || keys[i].code > 0x7E || keys[i].code < 0x20 || o >= NUMBER_MAX - 1)
+			return false;
+		out[o++] = (char)keys[i].code;
+	}
+	out[o] = '\0';
+	return number_looks_valid(out);
+}
+
+static void scan_open(struct ui *ui, const char *number)
+{
+	if (!ui->logged_in) {
+		ui_flash(ui, true, "请先登录，再扫描单号 %s。", number);
+		return;
+	}
+	if (strncmp(number, "SQ-", 3) == 0 && view_app_open_number(ui, number))
+		return;
+	if (strncmp(number, "DD-", 3) == 0 && view_order_open_number(ui, number))
+		return;
+	ui_flash(ui, true, "没有找到单号 %s 的记录。", number);
 }
 
 int ui_run(struct app *app)
@@ -299,9 +367,22 @@ int ui_run(struct app *app)
 			continue;
 		}
 		struct key k = { .fn = r == KEY_CODE_YES, .code = ch };
+		struct key burst[BURST_MAX];
+		int n = read_burst(&k, burst);
+		char number[NUMBER_MAX];
 		ui.flash[0] = '\0';
-		if (COLS >= MIN_COLS && LINES >= MIN_ROWS)
-			dispatch(&ui, &k);
+		if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+			/* nothing to do until the window is large enough */
+		} else if (scanned_number(burst, n, number)) {
+			scan_open(&ui, number);
+		} else {
+			for (int i = 0; i < n && !ui.quit && ui.top; i++) {
+				if (burst[i].fn && burst[i].code == KEY_RESIZE)
+					continue;
+				dispatch(&ui, &burst[i]);
+				bury();
+			}
+		}
 		bury();
 		redraw = true;
 	}

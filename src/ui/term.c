@@ -1,4 +1,5 @@
 /* Terminal set-up, styles and text drawing by display width. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,56 @@ int ui_body_rows(void)
 	return LINES - 3 > 0 ? LINES - 3 : 0;
 }
 
+/* Characters that may not begin a line (closing punctuation), and that may
+ * not end one (opening punctuation), in Chinese typesetting. */
+static bool no_line_start(uint32_t cp)
+{
+	static const char *const closers = "，。、；：？！）】》」』”’·…—";
+	char buf[5] = "";
+	size_t n = utf8_encode(cp, buf);
+	buf[n] = '\0';
+	return cp == ',' || cp == '.' || cp == ';' || cp == ':' || cp == ')' || cp == '!' ||
+	       cp == '?' || (n > 1 && strstr(closers, buf) != NULL);
+}
+
+static bool no_line_end(uint32_t cp)
+{
+	static const char *const openers = "（【《「『“‘";
+	char buf[5] = "";
+	size_t n = utf8_encode(cp, buf);
+	buf[n] = '\0';
+	return cp == '(' || (n > 1 && strstr(openers, buf) != NULL);
+}
+
+/* Where a line of at most `cols` columns ends in q (byte offset). */
+static size_t line_end(const char *q, int cols)
+{
+	char out[1024];
+	utf8_fit(q, cols, false, out, sizeof out);
+	size_t used = strlen(out);
+	if (used == 0)
+		return *q ? 1 : 0; /* a character wider than the box */
+	if (!q[used])
+		return used;
+	/* Step back over a character that may not start the next line, or one
+	 * that may not end this one (at most a few characters). */
+	for (int tries = 0; tries < 3 && used > 0; tries++) {
+		uint32_t next = 0, last = 0;
+		utf8_decode(q + used, strlen(q + used), &next);
+		size_t back = used;
+		do
+			back--;
+		while (back > 0 && ((unsigned char)q[back] & 0xC0) == 0x80);
+		utf8_decode(q + back, used - back, &last);
+		if (!no_line_start(next) && !no_line_end(last))
+			break;
+		if (back == 0)
+			break;
+		used = back;
+	}
+	return used;
+}
+
 int ui_wrap(const char *text, int cols, char lines[][256], int max)
 {
 	int n = 0;
@@ -100,22 +151,19 @@ int ui_wrap(const char *text, int cols, char lines[][256], int max)
 	while (*p && n < max) {
 		const char *nl = strchr(p, '\n');
 		size_t seg = nl ? (size_t)(nl - p) : strlen(p);
-		char part[1024];
-		snprintf(part, sizeof part, "%.*s", (int)seg, p);
+		char *part = strndup(p, seg);
+		if (!part)
+			break;
 		const char *q = part;
 		do {
-			char out[256];
-			utf8_fit(q, cols, false, out, sizeof out);
-			size_t used = strlen(out);
-			if (used == 0 && *q) /* a character wider than the box */
-				used = 1;
+			size_t used = line_end(q, cols);
 			snprintf(lines[n++], 256, "%.*s", (int)used, q);
 			q += used;
 		} while (*q && n < max);
+		free(part);
 		p += seg;
 		if (*p == '\n')
 			p++;
 	}
 	return n;
 }
-

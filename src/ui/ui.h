@@ -45,6 +45,9 @@ struct view;
 struct view_ops {
 	const char *name;
 	const enum action *actions;  /* offered actions, ending with ACT_NONE */
+	/* When set, the actions offered right now (state, role), used instead of
+	 * `actions` for the key bar, help and keys; ending with ACT_NONE. */
+	const enum action *(*actions_now)(struct view *v, struct ui *ui);
 	bool overlay;                /* a dialog: the view below stays visible */
 	void (*draw)(struct view *v, struct ui *ui);
 	/* Raw input first (fields consume characters); R_NONE to pass it on. */
@@ -125,11 +128,18 @@ const char *action_help(enum action a);
  * global ones (help, quit); ACT_NONE when none. */
 enum action action_for_key(const struct key *k, const enum action *offered);
 
+/* The nth newest file of the scan folder (certdesk.conf scan.folder), for
+ * F6 in file fields; says which one on the status line. */
+bool ui_scan_pick(struct ui *ui, int nth, char *out, size_t outsz, struct err *e);
+
 /* Dialogs (dialog.c). The callback runs when the dialog closes, with the
  * view that opened it still below; it returns reaction flags for that view. */
 typedef int (*dialog_cb)(struct ui *ui, void *ctx, bool yes);
 void dialog_message(struct ui *ui, const char *title, const char *text, bool error);
 void dialog_confirm(struct ui *ui, const char *title, const char *text, dialog_cb cb, void *ctx);
+
+/* The actions a view offers now (actions_now or actions). */
+const enum action *view_actions(struct view *v, struct ui *ui);
 
 /* The help screen for the view below it. */
 void help_open(struct ui *ui);

@@ -17,7 +17,7 @@ static void fv_draw(struct view *v, struct ui *ui)
 			ui_text(y++, 4, COLS - 8, false, lines[i]);
 		y++;
 	}
-	formw_draw(&fv->w, y, 4);
+	formw_draw(&fv->w, y, 4, LINES - 2 - y);
 }
 
 static int fv_save(struct form_view *fv, struct ui *ui)
@@ -30,7 +30,12 @@ static int fv_save(struct form_view *fv, struct ui *ui)
 static int fv_key(struct view *v, struct ui *ui, const struct key *k)
 {
 	struct form_view *fv = (struct form_view *)v;
+	int before = fv->w.focus;
 	int r = formw_key(&fv->w, k);
+	if (fv->on_leave && fv->w.focus != before)
+		fv->on_leave(fv, ui, fv->w.def->fields[before].id);
+	if (fv->on_edit && fv->w.focus == before && (r & R_HANDLED))
+		fv->on_edit(fv, ui, fv->w.def->fields[before].id);
 	if (r & R_HANDLED)
 		return r;
 	bool enter = (!k->fn && (k->code == '\n' || k->code == '\r')) ||
@@ -43,6 +48,9 @@ static int fv_key(struct view *v, struct ui *ui, const struct key *k)
 static int fv_action(struct view *v, struct ui *ui, enum action a)
 {
 	struct form_view *fv = (struct form_view *)v;
+	for (int i = 0; fv->on_action && fv->extra[i]; i++)
+		if (fv->extra[i] == a)
+			return fv->on_action(fv, ui, a);
 	switch (a) {
 	case ACT_SAVE:
 		return fv_save(fv, ui);
@@ -56,19 +64,29 @@ static int fv_action(struct view *v, struct ui *ui, enum action a)
 static void fv_free(struct view *v)
 {
 	struct form_view *fv = (struct form_view *)v;
+	if (fv->on_free)
+		fv->on_free(fv);
 	formw_done(&fv->w);
 	free(fv);
 }
 
-static const enum action fv_actions[] = { ACT_SAVE, ACT_BACK, ACT_NONE };
-static const enum action fv_actions_mandatory[] = { ACT_SAVE, ACT_NONE };
+static const enum action *fv_actions_now(struct view *v, struct ui *ui)
+{
+	(void)ui;
+	struct form_view *fv = (struct form_view *)v;
+	static enum action list[12];
+	int n = 0;
+	list[n++] = ACT_SAVE;
+	for (int i = 0; fv->extra[i] && n < 10; i++)
+		list[n++] = fv->extra[i];
+	if (!fv->mandatory)
+		list[n++] = ACT_BACK;
+	list[n] = ACT_NONE;
+	return list;
+}
 
 static const struct view_ops fv_ops = {
-	.name = "form", .actions = fv_actions, .draw = fv_draw, .key = fv_key,
-	.action = fv_action, .free = fv_free,
-};
-static const struct view_ops fv_ops_mandatory = {
-	.name = "form", .actions = fv_actions_mandatory, .draw = fv_draw, .key = fv_key,
+	.name = "form", .actions_now = fv_actions_now, .draw = fv_draw, .key = fv_key,
 	.action = fv_action, .free = fv_free,
 };
 
@@ -81,7 +99,7 @@ struct form_view *form_view_open(struct ui *ui, const char *form, const char *ti
 	struct form_view *fv = calloc(1, sizeof *fv);
 	if (!fv)
 		return NULL;
-	fv->v.ops = mandatory ? &fv_ops_mandatory : &fv_ops;
+	fv->v.ops = &fv_ops;
 	snprintf(fv->v.title, sizeof fv->v.title, "%s", title ? title : def->title);
 	snprintf(fv->intro, sizeof fv->intro, "%s", intro ? intro : "");
 	fv->mandatory = mandatory;
@@ -89,6 +107,15 @@ struct form_view *form_view_open(struct ui *ui, const char *form, const char *ti
 	formw_init(&fv->w, def);
 	ui_push(ui, &fv->v);
 	return fv;
+}
+
+void form_view_actions(struct form_view *fv, const enum action *extra, form_action_fn fn)
+{
+	int n = 0;
+	for (; extra && extra[n] && n < 7; n++)
+		fv->extra[n] = extra[n];
+	fv->extra[n] = ACT_NONE;
+	fv->on_action = fn;
 }
 
 bool form_view_same(struct form_view *fv, const char *first, const char *second)

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "ui/ui.h"
+#include "ui/views.h"
+#include "ui/views_admin.h"
+#include "ui/views_order.h"
 #include "util/clock.h"
 
 struct menu_item {
@@ -26,6 +29,48 @@ static int open_staff(struct ui *ui)
 	return R_HANDLED;
 }
 
+static int open_applicants(struct ui *ui)
+{
+	view_applicants_open(ui);
+	return R_HANDLED;
+}
+
+static int open_register(struct ui *ui)
+{
+	view_register_open(ui, "");
+	return R_HANDLED;
+}
+
+static int open_apps(struct ui *ui)
+{
+	view_apps_open(ui);
+	return R_HANDLED;
+}
+
+static int open_orders(struct ui *ui)
+{
+	view_orders_open(ui);
+	return R_HANDLED;
+}
+
+static int open_verify(struct ui *ui)
+{
+	view_verify_open(ui);
+	return R_HANDLED;
+}
+
+static int open_report(struct ui *ui)
+{
+	view_report_open(ui);
+	return R_HANDLED;
+}
+
+static int open_prices(struct ui *ui)
+{
+	view_prices_open(ui);
+	return R_HANDLED;
+}
+
 static int logout_cb(struct ui *ui, void *ctx, bool yes)
 {
 	(void)ctx;
@@ -41,8 +86,15 @@ static int do_logout(struct ui *ui)
 }
 
 static const struct menu_item items[] = {
-	{ '1', "修改密码", "修改自己的登录密码", ROLE_CLERK, open_passwd },
-	{ '2', "员工管理", "创建、停用、解锁员工账户，重置密码", ROLE_ADMIN, open_staff },
+	{ '1', "登记申请人", "为没有账户的申请人登记（短信验证手机号）", ROLE_CLERK, open_register },
+	{ '2', "申请人", "按手机号、身份证号或姓名查找申请人，新建申请单", ROLE_CLERK, open_applicants },
+	{ '3', "申请单", "查找申请单：单号、手机号、证件号、信用代码、名称、状态、日期", ROLE_CLERK, open_apps },
+	{ '4', "订单", "查找订单，登记转账或在线支付，上传发票", ROLE_CLERK, open_orders },
+	{ '5', "待核款", "核实或驳回已登记的对公转账（审核员）", ROLE_SUPERVISOR, open_verify },
+	{ '6', "日结报表", "当日订单、收款（按方式和状态）、每位员工、待核款转账；可导出 CSV", ROLE_CLERK, open_report },
+	{ '7', "价目表", "查看价目表；管理员可修改（不影响已下的订单）", ROLE_CLERK, open_prices },
+	{ '8', "员工管理", "创建、停用、解锁员工账户，重置密码", ROLE_ADMIN, open_staff },
+	{ 'm', "修改密码", "修改自己的登录密码", ROLE_CLERK, open_passwd },
 	{ '9', "注销登录", "退出当前账户，回到登录界面", ROLE_CLERK, do_logout },
 	{ '0', "退出程序", "关闭 certdesk", ROLE_CLERK, ui_ask_quit },
 };

@@ -43,13 +43,17 @@ void err_clear(struct err *e)
 	e->msg[0] = '\0';
 }
 
+/* Formats into a scratch buffer first: callers may pass e->msg itself as an
+ * argument ("%s", e->msg) to name a field for an existing message. */
 static void err_vset(struct err *e, enum status st, const char *fmt, va_list ap)
 {
+	char tmp[sizeof e->msg];
 	e->st = st;
 	if (fmt)
-		vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+		vsnprintf(tmp, sizeof tmp, fmt, ap);
 	else
-		e->msg[0] = '\0';
+		tmp[0] = '\0';
+	memcpy(e->msg, tmp, sizeof tmp);
 }
 
 enum status err_set(struct err *e, enum status st, const char *fmt, ...)
@@ -70,8 +74,10 @@ enum status err_field(struct err *e, const char *field, enum status st, const ch
 		return st;
 	va_list ap;
 	va_start(ap, fmt);
-	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	char f[sizeof e->field];
+	snprintf(f, sizeof f, "%s", field ? field : "");
 	err_vset(e, st, fmt, ap);
+	memcpy(e->field, f, sizeof f);
 	va_end(ap);
 	return st;
 }

@@ -54,7 +54,7 @@ wait_for "主菜单"
 wait_for "管理员 张管理（admin）"
 
 # ---- create a clerk with a Chinese name ----
-keys 2
+keys 8
 wait_for "员工管理"
 wait_for "共 1 条"
 keys F3
@@ -99,7 +99,7 @@ wait_for "该账户已锁定"
 # ---- the admin unlocks it ----
 login admin Adm1nPass
 wait_for "主菜单"
-keys 2
+keys 8
 wait_for "已锁定"
 keys Down
 keys F6

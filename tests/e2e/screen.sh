@@ -21,11 +21,13 @@ wait_for "受理点代码"
 # double-width character is cut at the edge.
 keys Tab
 type "深圳市福田区华强北街道第一数字证书受理服务中心营业厅"
+wait_for "营业厅"
 line=$(screen | grep "受理点名称")
 echo "$line" | grep -q "营业厅" || fail "the end of a long name should be visible: $line"
 tm resize-window -t app -x 80 -y 24
 wait_for "受理点名称"
 keys Home
+wait_for "深圳市福田区"
 line=$(screen | grep "受理点名称")
 echo "$line" | grep -q "深圳市福田区" || fail "Home should show the start: $line"
 

@@ -48,7 +48,13 @@ echo "$out" | grep -q "不能停用自己" || die "self disable: $out"
 CERTDESK_PASSWORD=Clerk1234 expect_rc 1 cd_ --user li.si staff list
 echo "$out" | grep -q "已停用" || die "disabled login: $out"
 expect_rc 0 cd_ --user admin staff enable li.si
-CERTDESK_PASSWORD=Clerk1234 expect_rc 1 sh -c "echo Evil1234 | '$CERTDESK_BIN/certdesk' --data '$TEST_TMP/data' --user li.si staff add x.y 某 admin"
+# A password set by an admin must be changed before anything else.
+CERTDESK_PASSWORD=Clerk1234 expect_rc 1 cd_ --user li.si application show SQ-SZFT-01-20261125-0001
+echo "$out" | grep -q "请先修改密码" || die "must change: $out"
+CERTDESK_PASSWORD=Clerk1234 expect_rc 0 sh -c "echo Clerk5678 | '$CERTDESK_BIN/certdesk' --data '$TEST_TMP/data' --user li.si staff passwd"
+CERTDESK_PASSWORD=Clerk5678 expect_rc 1 cd_ --user li.si staff list
+echo "$out" | grep -q "只有管理员" || die "clerk listing staff: $out"
+CERTDESK_PASSWORD=Clerk5678 expect_rc 1 sh -c "echo Evil1234 | '$CERTDESK_BIN/certdesk' --data '$TEST_TMP/data' --user li.si staff add x.y 某 admin"
 echo "$out" | grep -q "只有管理员" || die "clerk creating staff: $out"
 
 # ---- the audit chain ----

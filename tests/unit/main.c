@@ -50,7 +50,9 @@ int main(int argc, char **argv)
 	}
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
-	unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
+	/* A suite whose set-up failed runs none of its tests: that is a failure. */
+	unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures() +
+			  CU_get_number_of_suites_failed();
 	unsigned run = CU_get_number_of_tests_run();
 	CU_cleanup_registry();
 	if (run == 0) {

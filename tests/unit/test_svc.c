@@ -67,7 +67,7 @@ static void test_setup_rejects_bad_input(void)
 	struct db *d2;
 	struct err e;
 	CU_ASSERT_EQUAL_FATAL(db_open(":memory:", &d2, &e), ST_OK);
-	struct svc s2 = { d2, false };
+	struct svc s2 = { .db = d2, .centre = false };
 	struct actor a;
 	struct setup_input bad_code = { "s", "深圳", "1号", "admin", "张", "Adm1nPass" };
 	CU_ASSERT_EQUAL(svc_setup(&s2, &bad_code, &a, &e), ST_INVALID);

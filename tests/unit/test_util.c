@@ -113,6 +113,11 @@ static void test_status_table(void)
 	CU_ASSERT_STRING_EQUAL(err_text(&e), "找不到 X");
 	err_status(&e, ST_DENIED);
 	CU_ASSERT_STRING_EQUAL(err_text(&e), "无权执行此操作");
+	/* A message may be re-wrapped with itself as the argument. */
+	err_set(&e, ST_INVALID, "校验码错误");
+	err_field(&e, "id_number", ST_INVALID, "身份证号：%s", e.msg);
+	CU_ASSERT_STRING_EQUAL(e.msg, "身份证号：校验码错误");
+	CU_ASSERT_STRING_EQUAL(e.field, "id_number");
 	CU_ASSERT_EQUAL(status_from_code("not_found"), ST_NOT_FOUND);
 	CU_ASSERT_EQUAL(status_from_code("nonsense"), ST_INTERNAL);
 	for (int i = 0; i < ST__COUNT; i++)

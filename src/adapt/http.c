@@ -1,0 +1,337 @@
+#include "adapt/http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+
+struct http_client {
+	CURL *curl;
+	long connect_timeout_ms;
+	long timeout_ms;
+	char *noproxy;     /* owned, may be NULL */
+	char *ca_file;     /* owned, may be NULL */
+	char *user_agent;  /* owned */
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* strdup of an optional string; false only when out of memory. */
+static bool dup_opt(const char *s, char **out)
+{
+	*out = NULL;
+	if (!s)
+		return true;
+	*out = strdup(s);
+	return *out != NULL;
+}
+
+enum status http_client_new(const struct http_options *opt, struct http_client **out,
+			    struct err *e)
+{
+	static const struct http_options none;
+	if (!opt)
+		opt = &none;
+	*out = NULL;
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK)
+		return err_set(e, ST_INTERNAL, "网络组件初始化失败（libcurl：%s）",
+			       curl_easy_strerror(global_rc));
+	struct http_client *c = calloc(1, sizeof *c);
+	if (!c)
+		return err_status(e, ST_NOMEM);
+	c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : HTTP_TIMEOUT_MS;
+	c->connect_timeout_ms =
+		opt->connect_timeout_ms > 0 ? opt->connect_timeout_ms : HTTP_CONNECT_TIMEOUT_MS;
+	if (!dup_opt(opt->noproxy, &c->noproxy) || !dup_opt(opt->ca_file, &c->ca_file) ||
+	    !dup_opt(opt->user_agent ? opt->user_agent : "certdesk/" CERTDESK_VERSION,
+		     &c->user_agent)) {
+		http_client_free(c);
+		return err_status(e, ST_NOMEM);
+	}
+	c->curl = curl_easy_init();
+	if (!c->curl) {
+		http_client_free(c);
+		return err_set(e, ST_INTERNAL, "网络组件初始化失败（libcurl）");
+	}
+	*out = c;
+	return ST_OK;
+}
+
+void http_client_free(struct http_client *c)
+{
+	if (!c)
+		return;
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	free(c->noproxy);
+	free(c->ca_file);
+	free(c->user_agent);
+	free(c);
+}
+
+void http_url_host(const char *url, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "?");
+	CURLU *u = curl_url();
+	if (!u)
+		return;
+	char *host = NULL, *port = NULL;
+	if (url && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+			snprintf(out, outsz, "%s:%s", host, port);
+		else
+			snprintf(out, outsz, "%s", host);
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+enum status http_check_code(const char *url, long code, struct err *e)
+{
+	if (code >= 200 && code < 300)
+		return ST_OK;
+	char host[300];
+	http_url_host(url, host, sizeof host);
+	if (code == 401 || code == 403)
+		return err_set(e, ST_DENIED, "服务器 %s 拒绝了请求（HTTP %ld），请检查访问令牌",
+			       host, code);
+	if (code >= 400 && code < 500)
+		return err_set(e, ST_INVALID, "服务器 %s 不接受此请求（HTTP %ld）", host, code);
+	if (code >= 500 && code < 600)
+		return err_set(e, ST_NET, "服务器 %s 出错（HTTP %ld），请稍后再试", host, code);
+	if (code >= 300 && code < 400)
+		return err_set(e, ST_INVALID, "服务器 %s 要求转到别的地址（HTTP %ld），请检查设置的地址",
+			       host, code);
+	return err_set(e, ST_INVALID, "服务器 %s 的应答无法识别（HTTP %ld）", host, code);
+}
+
+/* The write callback's state: the caller's buffer and whether the cap was hit. */
+struct sink {
+	struct buf *b;
+	bool too_big;
+	bool nomem;
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n;
+	if (!s->b)
+		return len;
+	if (len > s->b->cap - s->b->len) {
+		s->too_big = true;
+		return 0; /* any other count makes curl stop with CURLE_WRITE_ERROR */
+	}
+	if (!buf_add(s->b, p, len)) {
+		s->nomem = true;
+		return 0;
+	}
+	return len;
+}
+
+/* A header value must not smuggle in another header or request. */
+static bool header_ok(const char *h)
+{
+	return h && !strpbrk(h, "\r\n");
+}
+
+/* What a finished transfer left in the handle, read before the handle is reset. */
+struct outcome {
+	long code;             /* HTTP status, 0 when none */
+	curl_off_t connect_us; /* 0: the TCP connection was never made */
+	long os_errno;         /* errno of a failed connect */
+};
+
+/* Map a failed transfer to a status and a message naming the server. */
+static enum status transfer_error(const struct http_client *c, CURLcode rc, const char *host,
+				  long timeout_ms, long connect_ms, const struct outcome *o,
+				  const struct sink *sink, const char *detail, struct err *e)
+{
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		if (o->connect_us == 0)
+			return err_set(e, ST_TIMEOUT, "连接 %s 超时（%.1f 秒内未能连通）", host,
+				       (double)connect_ms / 1000.0);
+		return err_set(e, ST_TIMEOUT, "连接 %s 超时（%.1f 秒内未收到完整应答）", host,
+			       (double)timeout_ms / 1000.0);
+	case CURLE_COULDNT_CONNECT:
+		if (o->os_errno == ECONNREFUSED)
+			return err_set(e, ST_NET, "无法连接 %s：对方拒绝连接（服务未运行或端口不对）",
+				       host);
+		if (o->os_errno == ENETUNREACH || o->os_errno == EHOSTUNREACH)
+			return err_set(e, ST_NET, "无法连接 %s：网络不通", host);
+		return err_set(e, ST_NET, "无法连接 %s", host);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return err_set(e, ST_NET, "无法连接 %s：找不到该服务器（域名解析失败）", host);
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return err_set(e, ST_NET, "无法连接 %s：找不到代理服务器", host);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return err_set(e, ST_NET, "与 %s 的连接中断，未收到完整应答", host);
+	case CURLE_WEIRD_SERVER_REPLY:
+		return err_set(e, ST_NET, "%s 的应答不是有效的 HTTP 应答", host);
+	case CURLE_SSL_CONNECT_ERROR:
+		return err_set(e, ST_NET, "与 %s 建立加密连接失败", host);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return err_set(e, ST_INVALID, "%s 的证书未通过验证（不受信任或与地址不符）", host);
+	case CURLE_SSL_CACERT_BADFILE:
+		return err_set(e, ST_INVALID, "无法读取 CA 证书文件 %s",
+			       c->ca_file ? c->ca_file : "（系统默认）");
+	case CURLE_URL_MALFORMAT:
+		return err_set(e, ST_INVALID, "服务器地址无效");
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return err_set(e, ST_INVALID, "服务器地址应以 http:// 或 https:// 开头");
+	case CURLE_FILESIZE_EXCEEDED:
+		return err_set(e, ST_INVALID, "%s 的应答过大（上限 %zu 字节）", host,
+			       sink->b ? sink->b->cap : (size_t)0);
+	case CURLE_WRITE_ERROR:
+		if (sink->too_big)
+			return err_set(e, ST_INVALID, "%s 的应答过大（上限 %zu 字节）", host,
+				       sink->b->cap);
+		return err_status(e, ST_NOMEM);
+	case CURLE_OUT_OF_MEMORY:
+		return err_status(e, ST_NOMEM);
+	default:
+		return err_set(e, ST_NET, "与 %s 通信失败（%s）", host,
+			       detail[0] ? detail : curl_easy_strerror(rc));
+	}
+}
+
+enum status http_perform(struct http_client *c, const struct http_request *req,
+			 struct buf *resp, long *code, struct err *e)
+{
+	*code = 0;
+	const char *method = req->method ? req->method : "GET";
+	char host[300];
+	http_url_host(req->url, host, sizeof host);
+	if (!req->url || (strncasecmp(req->url, "http://", 7) != 0 &&
+			  strncasecmp(req->url, "https://", 8) != 0))
+		return err_set(e, ST_INVALID, "服务器地址应以 http:// 或 https:// 开头");
+	if (!header_ok(method) || (req->content_type && !header_ok(req->content_type)))
+		return err_set(e, ST_INVALID, "请求头无效");
+
+	long timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->timeout_ms;
+	long connect_ms = c->connect_timeout_ms < timeout_ms ? c->connect_timeout_ms : timeout_ms;
+	struct sink sink = { .b = resp };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL;
+	char ctype[256];
+	bool nomem = false;
+
+	/* Without "Expect:", curl waits up to a second for "100 Continue"
+	 * before sending a large body. */
+	if (req->body) {
+		snprintf(ctype, sizeof ctype, "Content-Type: %s",
+			 req->content_type ? req->content_type : "application/octet-stream");
+		const char *fixed[] = { "Expect:", ctype };
+		for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] && !nomem; i++) {
+			struct curl_slist *n = curl_slist_append(hdrs, fixed[i]);
+			nomem = !n;
+			hdrs = n ? n : hdrs;
+		}
+	}
+	for (const char *const *h = req->headers; h && *h && !nomem; h++) {
+		if (!header_ok(*h)) {
+			curl_slist_free_all(hdrs);
+			return err_set(e, ST_INVALID, "请求头无效");
+		}
+		struct curl_slist *n = curl_slist_append(hdrs, *h);
+		nomem = !n;
+		hdrs = n ? n : hdrs;
+	}
+	if (nomem) {
+		curl_slist_free_all(hdrs);
+		return err_status(e, ST_NOMEM);
+	}
+
+	/* The handle was reset after its last request: options are set afresh,
+	 * while its open connection is kept and reused (keep-alive). */
+	CURL *h = c->curl;
+	CURLcode rc = CURLE_OK;
+#define SET(opt, val)                                       \
+	do {                                                \
+		if (rc == CURLE_OK)                         \
+			rc = curl_easy_setopt(h, opt, val); \
+	} while (0)
+	SET(CURLOPT_URL, req->url);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	SET(CURLOPT_TIMEOUT_MS, timeout_ms);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_USERAGENT, c->user_agent);
+	SET(CURLOPT_ERRORBUFFER, errbuf);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, &sink);
+	if (resp)
+		SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)resp->cap);
+	if (c->noproxy)
+		SET(CURLOPT_NOPROXY, c->noproxy);
+	if (c->ca_file)
+		SET(CURLOPT_CAINFO, c->ca_file);
+	if (hdrs)
+		SET(CURLOPT_HTTPHEADER, hdrs);
+	if (strcmp(method, "GET") == 0 && !req->body) {
+		SET(CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(method, "HEAD") == 0 && !req->body) {
+		SET(CURLOPT_NOBODY, 1L);
+	} else {
+		/* POSTFIELDS sends the body with any method; an empty one still
+		 * gets "Content-Length: 0". */
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body ? req->body_len : 0));
+		SET(CURLOPT_POSTFIELDS, req->body ? (const char *)req->body : "");
+		if (strcmp(method, "POST") != 0)
+			SET(CURLOPT_CUSTOMREQUEST, method);
+	}
+#undef SET
+	if (rc != CURLE_OK) {
+		curl_easy_reset(h);
+		curl_slist_free_all(hdrs);
+		return rc == CURLE_OUT_OF_MEMORY ? err_status(e, ST_NOMEM)
+						 : err_set(e, ST_INTERNAL, "网络请求设置失败（%s）",
+							   curl_easy_strerror(rc));
+	}
+
+	double t0 = clock_ms();
+	rc = curl_easy_perform(h);
+	double ms = clock_ms() - t0;
+	struct outcome o = { 0 };
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &o.code);
+	curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &o.connect_us);
+	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &o.os_errno);
+	/* Drop the options now: they point into this stack frame (error
+	 * buffer, sink) and the caller's body. The connection stays open. */
+	curl_easy_reset(h);
+	curl_slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		enum status st =
+			transfer_error(c, rc, host, timeout_ms, connect_ms, &o, &sink, errbuf, e);
+		log_warn("http %s %s: %s (curl %d) after %.0f ms", method, host, status_code(st),
+			 (int)rc, ms);
+		return st;
+	}
+	*code = o.code;
+	log_debug("http %s %s: %ld in %.0f ms", method, host, *code, ms);
+	return ST_OK;
+}

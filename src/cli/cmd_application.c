@@ -1,0 +1,125 @@
+/* certdesk application: an application's life from the command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "model/validate.h"
+#include "svc/application.h"
+#include "svc/order.h"
+
+static const char *const usage_text =
+	"用法：certdesk --user USER application show|submit|agree|accept NUMBER\n"
+	"       certdesk --user USER application cancel|return NUMBER --reason TEXT\n"
+	"       certdesk --user USER application paper NUMBER DOCTYPE [--undo]\n"
+	"       certdesk --user USER application attach NUMBER DOCTYPE FILE";
+
+static void show(struct cli *c, const struct application *a)
+{
+	struct svc *svc = &c->app.svc;
+	struct err e;
+	char order[NUMBER_MAX] = "";
+	svc_order_of_application(svc, a->id, NULL, order);
+	printf("申请单号  %s\n状态      %s（%s）\n业务      %s%s，%d 年\n持证      %s（%s）\n",
+	       a->number, app_status_label(a->status), app_status_code(a->status),
+	       app_subject_label(a->subject), app_kind_label(a->kind), a->years, a->holder_name,
+	       a->holder_code);
+	if (a->cert_serial[0])
+		printf("原证书    %s\n", a->cert_serial);
+	printf("协议书    %s\n", a->agreement_version[0] ? "已同意" : "未同意（导入的草稿）");
+	if (order[0])
+		printf("订单      %s\n", order);
+	if (a->reason[0])
+		printf("原因      %s\n", a->reason);
+	struct doc_item items[DOC__COUNT];
+	int n = svc_application_docs(svc, a, items, DOC__COUNT, &e);
+	for (int i = 0; i < n; i++)
+		printf("材料      %s%s：%s\n", doc_type_label(items[i].type), items[i].required ? "*" : "",
+		       items[i].attached ? "已上传" : items[i].paper ? "已交纸质件" : "缺");
+}
+
+int cmd_application(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "undo", no_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = NULL;
+	bool undo = false;
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'r')
+			reason = optarg;
+		else if (ch == 'u')
+			undo = true;
+		else {
+			cli_error("%s", usage_text);
+			return EXIT_USAGE;
+		}
+	}
+	int rest = argc - optind;
+	char **av = argv + optind;
+	if (rest < 2) {
+		cli_error("%s", usage_text);
+		return EXIT_USAGE;
+	}
+	const char *verb = av[0], *number = av[1];
+	static const struct { const char *verb; int args; } arity[] = {
+		{ "show", 2 }, { "submit", 2 }, { "agree", 2 }, { "accept", 2 }, { "cancel", 2 },
+		{ "return", 2 }, { "paper", 3 }, { "attach", 4 },
+	};
+	int want = -1;
+	for (size_t i = 0; i < sizeof arity / sizeof arity[0]; i++)
+		if (strcmp(verb, arity[i].verb) == 0)
+			want = arity[i].args;
+	if (want < 0 || rest != want) {
+		cli_error("%s", usage_text);
+		return EXIT_USAGE;
+	}
+	if (!cli_login(c))
+		return EXIT_FAIL;
+	struct svc *svc = &c->app.svc;
+	struct application a;
+	struct err e;
+	err_clear(&e);
+	if (svc_application_by_number(svc, number, &a, &e) != ST_OK) {
+		cli_error("没有申请单 %s", number);
+		return EXIT_FAIL;
+	}
+	enum status st = ST_OK;
+	if (strcmp(verb, "show") == 0) {
+		show(c, &a);
+		return EXIT_OK;
+	} else if (strcmp(verb, "submit") == 0) {
+		st = svc_application_submit(svc, &c->actor, a.id, &e);
+	} else if (strcmp(verb, "agree") == 0) {
+		/* The applicant signed the agreement at the counter. */
+		st = svc_application_agree(svc, &c->actor, a.id, svc_agreement_version(), &e);
+	} else if (strcmp(verb, "accept") == 0) {
+		st = svc_application_accept(svc, &c->actor, a.id, &e);
+	} else if (strcmp(verb, "cancel") == 0 || strcmp(verb, "return") == 0) {
+		if (!reason) {
+			cli_error("请用 --reason 写明原因");
+			return EXIT_USAGE;
+		}
+		st = verb[0] == 'c' ? svc_application_cancel(svc, &c->actor, a.id, reason, &e)
+				    : svc_application_return(svc, &c->actor, a.id, reason, &e);
+	} else {
+		enum doc_type t;
+		if (!doc_type_parse(av[2], &t)) {
+			cli_error("未知的材料类型 %s", av[2]);
+			return EXIT_USAGE;
+		}
+		if (strcmp(verb, "paper") == 0)
+			st = svc_application_paper(svc, &c->actor, a.id, t, !undo, &e);
+		else
+			st = svc_attach_file(svc, &c->actor, c->app.data_dir, a.id, t, av[3], NULL, &e);
+	}
+	if (st != ST_OK)
+		return cli_fail(&e);
+	printf("完成：application %s %s\n", verb, number);
+	return EXIT_OK;
+}

@@ -1,0 +1,471 @@
+#include "store/order_repo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/clock.h"
+
+static enum status done(struct db *db, sqlite3_stmt *s, struct err *e)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? ST_OK : db_fail(db, rc, e);
+}
+
+#define ORDER_COLS "id, number, status, subject, holder_code, holder_name, applicant_id, method," \
+	" total_fen, invoice_wanted, invoice_title, invoice_taxpayer_id, invoice_email, delivery," \
+	" recipient, recipient_phone, recipient_address, recipient_postal, contact_phone, reason," \
+	" office_id, terminal_id, created_by, created_at, coalesce(paid_at, ''), version"
+
+static void order_row(sqlite3_stmt *s, struct order *o)
+{
+	memset(o, 0, sizeof *o);
+	int c = 0;
+	db_col_copy(s, c++, o->id, sizeof o->id);
+	db_col_copy(s, c++, o->number, sizeof o->number);
+	order_status_parse(db_col_text(s, c++), &o->status);
+	app_subject_parse(db_col_text(s, c++), &o->subject);
+	db_col_copy(s, c++, o->holder_code, sizeof o->holder_code);
+	db_col_copy(s, c++, o->holder_name, sizeof o->holder_name);
+	db_col_copy(s, c++, o->applicant_id, sizeof o->applicant_id);
+	pay_method_parse(db_col_text(s, c++), &o->method);
+	o->total_fen = sqlite3_column_int64(s, c++);
+	o->invoice_wanted = sqlite3_column_int(s, c++) != 0;
+	db_col_copy(s, c++, o->invoice_title, sizeof o->invoice_title);
+	db_col_copy(s, c++, o->invoice_taxpayer_id, sizeof o->invoice_taxpayer_id);
+	db_col_copy(s, c++, o->invoice_email, sizeof o->invoice_email);
+	delivery_parse(db_col_text(s, c++), &o->delivery);
+	db_col_copy(s, c++, o->recipient, sizeof o->recipient);
+	db_col_copy(s, c++, o->recipient_phone, sizeof o->recipient_phone);
+	db_col_copy(s, c++, o->recipient_address, sizeof o->recipient_address);
+	db_col_copy(s, c++, o->recipient_postal, sizeof o->recipient_postal);
+	db_col_copy(s, c++, o->contact_phone, sizeof o->contact_phone);
+	db_col_copy(s, c++, o->reason, sizeof o->reason);
+	db_col_copy(s, c++, o->office_id, sizeof o->office_id);
+	db_col_copy(s, c++, o->terminal_id, sizeof o->terminal_id);
+	db_col_copy(s, c++, o->created_by, sizeof o->created_by);
+	db_col_copy(s, c++, o->created_at, sizeof o->created_at);
+	db_col_copy(s, c++, o->paid_at, sizeof o->paid_at);
+	o->version = (long)sqlite3_column_int64(s, c++);
+}
+
+enum status order_repo_insert(struct db *db, const struct order *o, struct err *e)
+{
+	char now[21];
+	clock_iso(clock_now(), now);
+	sqlite3_stmt *s = db_prep(db,
+		"INSERT INTO orders (id, number, status, subject, holder_code, holder_name, applicant_id,"
+		" method, total_fen, invoice_wanted, invoice_title, invoice_taxpayer_id, invoice_email,"
+		" delivery, recipient, recipient_phone, recipient_address, recipient_postal,"
+		" contact_phone, reason, office_id, terminal_id, created_by, created_at, updated_at,"
+		" version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		" ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24, ?25)", e);
+	if (!s)
+		return e->st;
+	int c = 1;
+	db_bind_text(s, c++, o->id);
+	db_bind_text(s, c++, o->number);
+	db_bind_text(s, c++, order_status_code(o->status));
+	db_bind_text(s, c++, app_subject_code(o->subject));
+	db_bind_text(s, c++, o->holder_code);
+	db_bind_text(s, c++, o->holder_name);
+	db_bind_text(s, c++, o->applicant_id);
+	db_bind_text(s, c++, pay_method_code(o->method));
+	sqlite3_bind_int64(s, c++, o->total_fen);
+	sqlite3_bind_int(s, c++, o->invoice_wanted);
+	db_bind_text(s, c++, o->invoice_title);
+	db_bind_text(s, c++, o->invoice_taxpayer_id);
+	db_bind_text(s, c++, o->invoice_email);
+	db_bind_text(s, c++, delivery_code(o->delivery));
+	db_bind_text(s, c++, o->recipient);
+	db_bind_text(s, c++, o->recipient_phone);
+	db_bind_text(s, c++, o->recipient_address);
+	db_bind_text(s, c++, o->recipient_postal);
+	db_bind_text(s, c++, o->contact_phone);
+	db_bind_text(s, c++, o->reason);
+	db_bind_text(s, c++, o->office_id);
+	db_bind_text(s, c++, o->terminal_id);
+	db_bind_text(s, c++, o->created_by);
+	db_bind_text(s, c++, o->created_at[0] ? o->created_at : now);
+	sqlite3_bind_int64(s, c++, o->version);
+	return done(db, s, e);
+}
+
+enum status order_repo_update(struct db *db, const struct order *o, struct err *e)
+{
+	char now[21];
+	clock_iso(clock_now(), now);
+	sqlite3_stmt *s = db_prep(db, "UPDATE orders SET status = ?2, reason = ?3,"
+				      " paid_at = nullif(?4, ''), updated_at = ?5 WHERE id = ?1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, o->id);
+	db_bind_text(s, 2, order_status_code(o->status));
+	db_bind_text(s, 3, o->reason);
+	db_bind_text(s, 4, o->paid_at);
+	db_bind_text(s, 5, now);
+	enum status st = done(db, s, e);
+	if (st == ST_OK && sqlite3_changes(db_handle(db)) == 0)
+		return err_set(e, ST_NOT_FOUND, "没有这个订单");
+	return st;
+}
+
+static enum status one_order(struct db *db, sqlite3_stmt *s, struct order *out, struct err *e)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		order_row(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return ST_OK;
+	return rc == SQLITE_DONE ? err_set(e, ST_NOT_FOUND, "没有这个订单") : db_fail(db, rc, e);
+}
+
+enum status order_repo_get(struct db *db, const char *id, struct order *out, struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT " ORDER_COLS " FROM orders WHERE id = ?1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, id);
+	return one_order(db, s, out, e);
+}
+
+enum status order_repo_by_number(struct db *db, const char *number, struct order *out,
+				 struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT " ORDER_COLS " FROM orders WHERE number = ?1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, number);
+	return one_order(db, s, out, e);
+}
+
+int order_repo_page(struct db *db, const struct order_filter *f, enum page_dir dir,
+		    const char *key, struct order *out, int max, struct err *e)
+{
+	/* Few orders compared with applications: one statement per direction,
+	 * optional filters as "(?x = '' OR col = ?x)". */
+	static const char *const sql[] = {
+		[PAGE_FIRST] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
+			       " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
+			       " ORDER BY id DESC LIMIT ?5",
+		[PAGE_LAST] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
+			      " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
+			      " ORDER BY id LIMIT ?5",
+		[PAGE_AFTER] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
+			       " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
+			       " AND id < ?4 ORDER BY id DESC LIMIT ?5",
+		[PAGE_BEFORE] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
+				" (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
+				" AND id > ?4 ORDER BY id LIMIT ?5",
+		[PAGE_AT] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
+			    " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
+			    " AND id <= ?4 ORDER BY id DESC LIMIT ?5",
+	};
+	sqlite3_stmt *s = db_prep(db, sql[dir], e);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, f ? f->status : "");
+	db_bind_text(s, 2, f ? f->holder_code : "");
+	db_bind_text(s, 3, f ? f->applicant_id : "");
+	db_bind_text(s, 4, key ? key : "");
+	sqlite3_bind_int(s, 5, max);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		order_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, rc, e);
+		return -1;
+	}
+	if (page_backward(dir))
+		for (int i = 0; i < n / 2; i++) {
+			struct order t = out[i];
+			out[i] = out[n - 1 - i];
+			out[n - 1 - i] = t;
+		}
+	return n;
+}
+
+enum status order_repo_add_line(struct db *db, const char *order_id, const struct order_line *l,
+				struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "INSERT INTO order_lines (order_id, application_id, number, kind,"
+				      " subject, years, price_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, order_id);
+	db_bind_text(s, 2, l->application_id);
+	db_bind_text(s, 3, l->number);
+	db_bind_text(s, 4, app_kind_code(l->kind));
+	db_bind_text(s, 5, app_subject_code(l->subject));
+	sqlite3_bind_int(s, 6, l->years);
+	sqlite3_bind_int64(s, 7, l->fen);
+	return done(db, s, e);
+}
+
+int order_repo_lines(struct db *db, const char *order_id, struct order_line *out, int max,
+		     struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT l.application_id, l.number, l.kind, l.subject, l.years,"
+				      " l.price_fen, a.holder_name, a.holder_code FROM order_lines l"
+				      " JOIN applications a ON a.id = l.application_id"
+				      " WHERE l.order_id = ?1 ORDER BY l.number LIMIT ?2", e);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, order_id);
+	sqlite3_bind_int(s, 2, max);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct order_line *l = &out[n++];
+		memset(l, 0, sizeof *l);
+		db_col_copy(s, 0, l->application_id, sizeof l->application_id);
+		db_col_copy(s, 1, l->number, sizeof l->number);
+		app_kind_parse(db_col_text(s, 2), &l->kind);
+		app_subject_parse(db_col_text(s, 3), &l->subject);
+		l->years = sqlite3_column_int(s, 4);
+		l->fen = sqlite3_column_int64(s, 5);
+		db_col_copy(s, 6, l->holder_name, sizeof l->holder_name);
+		db_col_copy(s, 7, l->holder_code, sizeof l->holder_code);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, rc, e);
+		return -1;
+	}
+	return n;
+}
+
+enum status order_repo_of_application(struct db *db, const char *application_id,
+				      char order_id[UUID_LEN + 1], char number[NUMBER_MAX],
+				      struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT o.id, o.number FROM order_lines l JOIN orders o"
+				      " ON o.id = l.order_id WHERE l.application_id = ?1"
+				      " AND o.status <> 'cancelled' LIMIT 1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, application_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (order_id)
+			db_col_copy(s, 0, order_id, UUID_LEN + 1);
+		if (number)
+			db_col_copy(s, 1, number, NUMBER_MAX);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return ST_OK;
+	return rc == SQLITE_DONE ? err_set(e, ST_NOT_FOUND, "不在订单中") : db_fail(db, rc, e);
+}
+
+#define PAY_COLS "id, kind, state, amount_fen, payer_name, payer_account, bank, reference, channel," \
+	" paid_on, reason, coalesce(refund_of, ''), recorded_by, recorded_at," \
+	" coalesce(verified_by, ''), version"
+
+static void pay_row(sqlite3_stmt *s, struct payment *p)
+{
+	memset(p, 0, sizeof *p);
+	int c = 0;
+	db_col_copy(s, c++, p->id, sizeof p->id);
+	payment_kind_parse(db_col_text(s, c++), &p->kind);
+	db_col_copy(s, c++, p->state, sizeof p->state);
+	p->amount_fen = sqlite3_column_int64(s, c++);
+	db_col_copy(s, c++, p->payer_name, sizeof p->payer_name);
+	db_col_copy(s, c++, p->payer_account, sizeof p->payer_account);
+	db_col_copy(s, c++, p->bank, sizeof p->bank);
+	db_col_copy(s, c++, p->reference, sizeof p->reference);
+	db_col_copy(s, c++, p->channel, sizeof p->channel);
+	db_col_copy(s, c++, p->paid_on, sizeof p->paid_on);
+	db_col_copy(s, c++, p->reason, sizeof p->reason);
+	db_col_copy(s, c++, p->refund_of, sizeof p->refund_of);
+	db_col_copy(s, c++, p->recorded_by, sizeof p->recorded_by);
+	db_col_copy(s, c++, p->recorded_at, sizeof p->recorded_at);
+	db_col_copy(s, c++, p->verified_by, sizeof p->verified_by);
+	p->version = (long)sqlite3_column_int64(s, c++);
+}
+
+enum status payment_repo_insert(struct db *db, const struct payment *p, const char *office_id,
+				const char *terminal_id, struct err *e)
+{
+	char now[21];
+	clock_iso(clock_now(), now);
+	sqlite3_stmt *s = db_prep(db,
+		"INSERT INTO payments (id, kind, state, amount_fen, payer_name, payer_account, bank,"
+		" reference, channel, paid_on, reason, refund_of, office_id, terminal_id, recorded_by,"
+		" recorded_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" nullif(?12, ''), ?13, ?14, ?15, ?16, ?17)", e);
+	if (!s)
+		return e->st;
+	int c = 1;
+	db_bind_text(s, c++, p->id);
+	db_bind_text(s, c++, payment_kind_code(p->kind));
+	db_bind_text(s, c++, p->state);
+	sqlite3_bind_int64(s, c++, p->amount_fen);
+	db_bind_text(s, c++, p->payer_name);
+	db_bind_text(s, c++, p->payer_account);
+	db_bind_text(s, c++, p->bank);
+	db_bind_text(s, c++, p->reference);
+	db_bind_text(s, c++, p->channel);
+	db_bind_text(s, c++, p->paid_on);
+	db_bind_text(s, c++, p->reason);
+	db_bind_text(s, c++, p->refund_of);
+	db_bind_text(s, c++, office_id);
+	db_bind_text(s, c++, terminal_id);
+	db_bind_text(s, c++, p->recorded_by);
+	db_bind_text(s, c++, p->recorded_at[0] ? p->recorded_at : now);
+	sqlite3_bind_int64(s, c++, p->version);
+	return done(db, s, e);
+}
+
+enum status payment_repo_update(struct db *db, const struct payment *p, struct err *e)
+{
+	char now[21];
+	clock_iso(clock_now(), now);
+	sqlite3_stmt *s = db_prep(db, "UPDATE payments SET state = ?2, reason = ?3,"
+				      " verified_by = nullif(?4, ''),"
+				      " verified_at = CASE WHEN ?4 <> '' THEN ?5 END WHERE id = ?1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, p->id);
+	db_bind_text(s, 2, p->state);
+	db_bind_text(s, 3, p->reason);
+	db_bind_text(s, 4, p->verified_by);
+	db_bind_text(s, 5, now);
+	return done(db, s, e);
+}
+
+static enum status one_pay(struct db *db, sqlite3_stmt *s, struct payment *out, struct err *e)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		pay_row(s, out);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return ST_OK;
+	return rc == SQLITE_DONE ? err_set(e, ST_NOT_FOUND, "没有这笔款项") : db_fail(db, rc, e);
+}
+
+enum status payment_repo_get(struct db *db, const char *id, struct payment *out, struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT " PAY_COLS " FROM payments WHERE id = ?1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, id);
+	return one_pay(db, s, out, e);
+}
+
+enum status payment_repo_duplicate(struct db *db, enum payment_kind k, const char *reference,
+				   long long amount, const char *channel, struct payment *out,
+				   struct err *e)
+{
+	sqlite3_stmt *s = k == PAYMENT_TRANSFER
+		? db_prep(db, "SELECT " PAY_COLS " FROM payments WHERE reference = ?1 AND"
+			      " amount_fen = ?2 AND kind = 'transfer' AND state <> 'rejected' LIMIT 1", e)
+		: db_prep(db, "SELECT " PAY_COLS " FROM payments WHERE reference = ?1 AND"
+			      " channel = ?3 AND kind = 'online' LIMIT 1", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, reference);
+	if (k == PAYMENT_TRANSFER)
+		sqlite3_bind_int64(s, 2, amount);
+	else
+		db_bind_text(s, 3, channel);
+	return one_pay(db, s, out, e);
+}
+
+enum status payment_repo_link(struct db *db, const char *payment_id, const char *order_id,
+			      long long amount, struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "INSERT INTO payment_orders (payment_id, order_id, amount_fen)"
+				      " VALUES (?1, ?2, ?3)", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, payment_id);
+	db_bind_text(s, 2, order_id);
+	sqlite3_bind_int64(s, 3, amount);
+	return done(db, s, e);
+}
+
+int payment_repo_orders(struct db *db, const char *payment_id, char ids[][UUID_LEN + 1],
+			long long *amounts, int max, struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT order_id, amount_fen FROM payment_orders"
+				      " WHERE payment_id = ?1 ORDER BY order_id LIMIT ?2", e);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, payment_id);
+	sqlite3_bind_int(s, 2, max);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		db_col_copy(s, 0, ids[n], UUID_LEN + 1);
+		amounts[n++] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, rc, e);
+		return -1;
+	}
+	return n;
+}
+
+int payment_repo_of_order(struct db *db, const char *order_id, struct payment *out, int max,
+			  struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT p.id, p.kind, p.state, p.amount_fen, p.payer_name,"
+				      " p.payer_account, p.bank, p.reference, p.channel, p.paid_on,"
+				      " p.reason, coalesce(p.refund_of, ''), p.recorded_by, p.recorded_at,"
+				      " coalesce(p.verified_by, ''), p.version FROM payment_orders po"
+				      " JOIN payments p ON p.id = po.payment_id WHERE po.order_id = ?1"
+				      " ORDER BY p.id LIMIT ?2", e);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, order_id);
+	sqlite3_bind_int(s, 2, max);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		pay_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, rc, e);
+		return -1;
+	}
+	return n;
+}
+
+int payment_repo_pending(struct db *db, enum page_dir dir, const char *key, struct payment *out,
+			 int max, struct err *e)
+{
+	static const char *const sql[] = {
+		[PAGE_FIRST] = "SELECT " PAY_COLS " FROM payments WHERE kind = 'transfer' AND"
+			       " state = 'recorded' ORDER BY id LIMIT ?2",
+		[PAGE_LAST] = "SELECT " PAY_COLS " FROM payments WHERE kind = 'transfer' AND"
+			      " state = 'recorded' ORDER BY id DESC LIMIT ?2",
+		[PAGE_AFTER] = "SELECT " PAY_COLS " FROM payments WHERE kind = 'transfer' AND"
+			       " state = 'recorded' AND id > ?1 ORDER BY id LIMIT ?2",
+		[PAGE_BEFORE] = "SELECT " PAY_COLS " FROM payments WHERE kind = 'transfer' AND"
+				" state = 'recorded' AND id < ?1 ORDER BY id DESC LIMIT ?2",
+		[PAGE_AT] = "SELECT " PAY_COLS " FROM payments WHERE kind = 'transfer' AND"
+			    " state = 'recorded' AND id >= ?1 ORDER BY id LIMIT ?2",
+	};
+	sqlite3_stmt *s = db_prep(db, sql[dir], e);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, key ? key : "");
+	sqlite3_bind_int(s, 2, max);
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		pay_row(s, &out[n++]);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, rc, e);
+		return -1;
+	}
+	if (page_backward(dir))
+		for (int i = 0; i < n / 2; i++) {
+			struct payment t = out[i];
+			out[i] = out[n - 1 - i];
+			out[n - 1 - i] = t;
+		}
+	return n;
+}
