@@ -144,6 +144,38 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* The header callback's state: which header the caller wants, and where its
+ * value goes. */
+struct header_sink {
+	const char *name;
+	size_t name_len;
+	char *out;
+	size_t outsz;
+};
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct header_sink *h = arg;
+	size_t len = size * n;
+	/* Each call is one whole header line ("Name: value\r\n"); a new
+	 * response (after "100 Continue") starts over. */
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		h->out[0] = '\0';
+		return len;
+	}
+	if (len <= h->name_len || p[h->name_len] != ':' || strncasecmp(p, h->name, h->name_len) != 0)
+		return len;
+	const char *v = p + h->name_len + 1, *end = p + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	size_t vl = (size_t)(end - v) < h->outsz - 1 ? (size_t)(end - v) : h->outsz - 1;
+	memcpy(h->out, v, vl);
+	h->out[vl] = '\0';
+	return len;
+}
+
 /* A header value must not smuggle in another header or request. */
 static bool header_ok(const char *h)
 {
@@ -232,6 +264,13 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 	long timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->timeout_ms;
 	long connect_ms = c->connect_timeout_ms < timeout_ms ? c->connect_timeout_ms : timeout_ms;
 	struct sink sink = { .b = resp };
+	struct header_sink hsink = { 0 };
+	bool want_header = req->want_header && req->header_value && req->header_value_sz > 0;
+	if (want_header) {
+		hsink = (struct header_sink){ req->want_header, strlen(req->want_header),
+					      req->header_value, req->header_value_sz };
+		req->header_value[0] = '\0';
+	}
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL;
 	char ctype[256];
@@ -284,6 +323,10 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, &sink);
+	if (want_header) {
+		SET(CURLOPT_HEADERFUNCTION, on_header);
+		SET(CURLOPT_HEADERDATA, &hsink);
+	}
 	if (resp)
 		SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)resp->cap);
 	if (c->noproxy)

@@ -61,6 +61,12 @@ struct http_request {
 	const char *content_type;  /* Content-Type of the body ("application/json"), or NULL */
 	const char *const *headers;/* extra "Name: value" lines, NULL-terminated, or NULL */
 	long timeout_ms;           /* total timeout of this request; 0: the client's */
+	/* One response header to read back (the sync client's "X-Received"), or
+	 * NULL: its value, blanks trimmed, is copied into header_value
+	 * (header_value_sz bytes, cut to fit); "" when the answer has none. */
+	const char *want_header;   /* name without the colon, any case */
+	char *header_value;
+	size_t header_value_sz;
 };
 
 /*

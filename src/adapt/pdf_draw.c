@@ -69,7 +69,9 @@ void pdf_draw_run(struct pdf_render *r, HPDF_Page pg, double x, double top, doub
 	if (n == 0)
 		return;
 	buf_reset(&r->tmp);
-	buf_add(&r->tmp, s, n);
+	pdf_font_encode(&r->font, s, n, &r->tmp);
+	if (r->tmp.len == 0)
+		return;
 	double base = top * PT_PER_MM + lh * PT_PER_MM / 2 + (r->font.ascent + r->font.descent) * size / 2;
 	HPDF_Page_BeginText(pg);
 	HPDF_Page_SetFontAndSize(pg, r->font.font, (HPDF_REAL)size);

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_print.h"
+#include "bench/bench_sync.h"
 #include "cli/cli.h"
 #include "store/settings.h"
 #include "util/clock.h"
@@ -51,6 +53,8 @@ static const struct {
 	{ "applicant.id_number", fig_applicant_id_number },
 	{ "applicant.name2", fig_applicant_name },
 	{ "audit.verify", fig_audit_verify },
+	{ "print", fig_print },
+	{ "sync", fig_sync },
 	{ "tui", fig_tui },
 	{ "db.open.cold", fig_db_open_cold },
 	{ "list.open.cold", fig_list_open_cold },
@@ -159,6 +163,8 @@ static void fmt_value(double v, const char *unit, char out[32])
 		snprintf(out, 32, v < 10 ? "%.2f ms" : v < 1000 ? "%.1f ms" : "%.0f ms", v);
 	else if (strcmp(unit, "s") == 0)
 		snprintf(out, 32, "%.1f s", v);
+	else if (strcmp(unit, "x") == 0)
+		snprintf(out, 32, "%.1f x", v);
 	else
 		snprintf(out, 32, "%.0f %s", v, unit);
 }

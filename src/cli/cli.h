@@ -53,11 +53,17 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_staff(struct cli *c, int argc, char **argv);
 int cmd_application(struct cli *c, int argc, char **argv);
 int cmd_order(struct cli *c, int argc, char **argv);
+int cmd_key(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_bench(struct cli *c, int argc, char **argv);
+int cmd_sync(struct cli *c, int argc, char **argv);
 int cmd_print(struct cli *c, int argc, char **argv);
 int cmd_price(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_lifecycle(struct cli *c, int argc, char **argv);
+int cmd_crl(struct cli *c, int argc, char **argv);
+int cmd_stock(struct cli *c, int argc, char **argv);
+int cmd_logout(struct cli *c, int argc, char **argv);
 
 #endif

@@ -8,12 +8,16 @@
 #include "model/validate.h"
 #include "svc/application.h"
 #include "svc/order.h"
+#include "svc/review.h"
 
 static const char *const usage_text =
 	"用法：certdesk --user USER application show|submit|agree|accept NUMBER\n"
 	"       certdesk --user USER application cancel|return NUMBER --reason TEXT\n"
 	"       certdesk --user USER application paper NUMBER DOCTYPE [--undo]\n"
-	"       certdesk --user USER application attach NUMBER DOCTYPE FILE";
+	"       certdesk --user USER application attach NUMBER DOCTYPE FILE\n"
+	"       certdesk --user USER application make NUMBER SERIAL\n"
+	"       certdesk --user USER application ship NUMBER COURIER TRACKING_NO\n"
+	"       certdesk --user USER application collect|authorise NUMBER NAME ID_NUMBER";
 
 static void show(struct cli *c, const struct application *a)
 {
@@ -32,6 +36,14 @@ static void show(struct cli *c, const struct application *a)
 		printf("订单      %s\n", order);
 	if (a->reason[0])
 		printf("原因      %s\n", a->reason);
+	if (a->issued_serial[0])
+		printf("新证书    %s（%s 制证）\n", a->issued_serial, a->made_at);
+	if (a->tracking_no[0])
+		printf("寄出      %s %s（%s）\n", a->courier, a->tracking_no, a->shipped_at);
+	if (a->authorised_name[0])
+		printf("委托领取  %s\n", a->authorised_name);
+	if (a->collector_name[0])
+		printf("领取人    %s（%s）\n", a->collector_name, a->collected_at);
 	struct doc_item items[DOC__COUNT];
 	int n = svc_application_docs(svc, a, items, DOC__COUNT, &e);
 	for (int i = 0; i < n; i++)
@@ -49,7 +61,7 @@ int cmd_application(struct cli *c, int argc, char **argv)
 	const char *reason = NULL;
 	bool undo = false;
 	int ch;
-	optind = 1;
+	optind = 0; /* 0, not 1: GNU getopt then forgets the main parse's "+" mode */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
@@ -69,7 +81,8 @@ int cmd_application(struct cli *c, int argc, char **argv)
 	const char *verb = av[0], *number = av[1];
 	static const struct { const char *verb; int args; } arity[] = {
 		{ "show", 2 }, { "submit", 2 }, { "agree", 2 }, { "accept", 2 }, { "cancel", 2 },
-		{ "return", 2 }, { "paper", 3 }, { "attach", 4 },
+		{ "return", 2 }, { "paper", 3 }, { "attach", 4 }, { "make", 3 }, { "ship", 4 },
+		{ "collect", 4 }, { "authorise", 4 },
 	};
 	int want = -1;
 	for (size_t i = 0; i < sizeof arity / sizeof arity[0]; i++)
@@ -100,6 +113,14 @@ int cmd_application(struct cli *c, int argc, char **argv)
 		st = svc_application_agree(svc, &c->actor, a.id, svc_agreement_version(), &e);
 	} else if (strcmp(verb, "accept") == 0) {
 		st = svc_application_accept(svc, &c->actor, a.id, &e);
+	} else if (strcmp(verb, "make") == 0) {
+		st = svc_application_make(svc, &c->actor, a.id, av[2], &e);
+	} else if (strcmp(verb, "ship") == 0) {
+		st = svc_application_ship(svc, &c->actor, a.id, av[2], av[3], &e);
+	} else if (strcmp(verb, "collect") == 0) {
+		st = svc_application_collect(svc, &c->actor, a.id, av[2], av[3], &e);
+	} else if (strcmp(verb, "authorise") == 0) {
+		st = svc_application_authorise(svc, &c->actor, a.id, av[2], av[3], &e);
 	} else if (strcmp(verb, "cancel") == 0 || strcmp(verb, "return") == 0) {
 		if (!reason) {
 			cli_error("请用 --reason 写明原因");

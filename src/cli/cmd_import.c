@@ -51,7 +51,7 @@ static const struct column applicant_cols[A__N] = {
 	{ "enterprise_phone", false, "application_enterprise", "phone", true },
 };
 
-enum { P_PHONE, P_KIND, P_SUBJECT, P_CODE, P_YEARS, P_SERIAL, P__N };
+enum { P_PHONE, P_KIND, P_SUBJECT, P_CODE, P_YEARS, P_SERIAL, P_REASON, P__N };
 static const struct column application_cols[P__N] = {
 	{ "phone", true, "applicant_register", "phone", false },
 	{ "kind", true, NULL, NULL, false },
@@ -59,6 +59,8 @@ static const struct column application_cols[P__N] = {
 	{ "credit_code", true, "application_enterprise", "credit_code", true },
 	{ "years", true, NULL, NULL, false },
 	{ "cert_serial", true, "application_enterprise", "cert_serial", true },
+	/* Optional: why (change, reissue, revoke). */
+	{ "reason", false, "application_enterprise", "service_reason", true },
 };
 
 #define MAX_COLS 16
@@ -265,13 +267,10 @@ static void import_application(struct import *im)
 	memset(&in, 0, sizeof in);
 	in.delivery = DELIVERY_PICKUP;
 	const char *kind = v(im, P_KIND), *subject = v(im, P_SUBJECT), *years = v(im, P_YEARS);
-	bool kind_ok = true, subject_ok = true;
-	if (strcmp(kind, "new") == 0)
-		in.kind = KIND_NEW;
-	else if (strcmp(kind, "renewal") == 0)
-		in.kind = KIND_RENEWAL;
-	else
-		kind_ok = false, problem(im, "kind", "业务类型应为 new（新办）或 renewal（续费）");
+	bool kind_ok = app_kind_parse(kind, &in.kind), subject_ok = true;
+	if (!kind_ok)
+		problem(im, "kind", "业务类型应为 new（新办）、renewal（续费）、change（变更）、reissue（补办）、"
+			"revoke（注销）或 unlock（解锁）");
 	if (strcmp(subject, "enterprise") == 0)
 		in.subject = SUBJECT_ENTERPRISE;
 	else if (strcmp(subject, "personal") == 0)
@@ -279,13 +278,21 @@ static void import_application(struct import *im)
 	else
 		subject_ok = false,
 		problem(im, "subject", "证书类型应为 enterprise（企业证书）或 personal（个人证书）");
-	if (strlen(years) == 1 && years[0] >= '1' && years[0] <= '0' + APP_MAX_YEARS)
+	if (kind_ok && !app_kind_has_years(in.kind)) {
+		/* Services without a validity period: 0 or left empty. */
+		if (years[0] && strcmp(years, "0") != 0)
+			problem(im, "years", "%s不分有效期，years 应为 0 或留空", app_kind_label(in.kind));
+	} else if (strlen(years) == 1 && years[0] >= '1' && years[0] <= '0' + APP_MAX_YEARS) {
 		in.years = years[0] - '0';
-	else
+	} else {
 		problem(im, "years", "有效期应为 1 到 %d 的整数（年）", APP_MAX_YEARS);
+	}
 	in.cert_serial = v(im, P_SERIAL);
 	if (kind_ok && in.kind == KIND_NEW && in.cert_serial[0])
 		problem(im, "cert_serial", "新办证书不填写原证书序列号");
+	in.service_reason = v(im, P_REASON);
+	if (kind_ok && !app_kind_takes_reason(in.kind) && in.service_reason[0])
+		problem(im, "reason", "%s不填写原因", app_kind_label(in.kind));
 
 	struct applicant ap;
 	memset(&ap, 0, sizeof ap);
@@ -351,7 +358,10 @@ static void import_application(struct import *im)
 	if (st != ST_OK) {
 		bool own = strcmp(e.field, "years") == 0 || strcmp(e.field, "cert_serial") == 0 ||
 			   strcmp(e.field, "credit_code") == 0;
-		refused(im, own ? e.field : other, own ? "" : other_prefix, &e);
+		if (strcmp(e.field, "service_reason") == 0)
+			refused(im, "reason", "", &e);
+		else
+			refused(im, own ? e.field : other, own ? "" : other_prefix, &e);
 		return;
 	}
 	if (!remember_number(im, number)) {

@@ -20,7 +20,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	const char *office = NULL, *office_name = NULL, *terminal = NULL, *admin = NULL;
 	const char *admin_name = NULL;
 	int ch;
-	optind = 1;
+	optind = 0; /* 0, not 1: GNU getopt then forgets the main parse's "+" mode */
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': office = optarg; break;

@@ -170,7 +170,7 @@ int cmd_order(struct cli *c, int argc, char **argv)
 	struct opts op;
 	memset(&op, 0, sizeof op);
 	int ch;
-	optind = 1;
+	optind = 0; /* 0, not 1: GNU getopt then forgets the main parse's "+" mode */
 	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (ch) {
 		case 'm': op.method = optarg; break;

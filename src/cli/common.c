@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "svc/session.h"
 #include "svc/staff.h"
+#include "util/log.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -87,16 +89,28 @@ bool cli_login(struct cli *c)
 		cli_error("此子命令须以员工身份执行，请用 --user 指定员工账号");
 		return false;
 	}
-	char pw[128];
+	struct err e;
+	err_clear(&e);
 	const char *env = getenv("CERTDESK_PASSWORD");
+	/* Without a password given, a ticket of this login session from an
+	 * earlier password login (svc/session.h) stands in for it, like sudo's
+	 * timestamp. A given password is always checked, and changing the
+	 * password always asks for the old one. */
+	if (!env && !c->password_change) {
+		enum status st = svc_session_resume(&c->app, c->user, &c->actor, &e);
+		if (st == ST_OK)
+			return true;
+		if (st == ST_AUTH)
+			log_warn("session ticket of %s refused: %s", c->user, e.msg);
+		err_clear(&e);
+	}
+	char pw[128];
 	if (env)
 		snprintf(pw, sizeof pw, "%s", env);
 	else if (!cli_prompt_secret("密码：", pw, sizeof pw)) {
 		cli_error("需要密码：请设置 CERTDESK_PASSWORD，或在终端上运行");
 		return false;
 	}
-	struct err e;
-	err_clear(&e);
 	bool must_change = false;
 	enum status st = svc_login(&c->app.svc, c->user, pw, &c->actor, &must_change, &e);
 	memset(pw, 0, sizeof pw);
@@ -107,6 +121,12 @@ bool cli_login(struct cli *c)
 	if (must_change && !c->password_change) {
 		cli_error("管理员已重置您的密码，请先修改密码：certdesk --user %s staff passwd", c->user);
 		return false;
+	}
+	if (!must_change) {
+		struct err se;
+		err_clear(&se);
+		if (svc_session_issue(&c->app, &c->actor, &se) != ST_OK && se.st != ST_UNSUPPORTED)
+			log_warn("session ticket not kept: %s", se.msg);
 	}
 	return true;
 }

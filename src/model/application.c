@@ -73,13 +73,13 @@ bool app_clerk_may_edit(enum app_status s)
 
 bool app_supervisor_may_edit(enum app_status s)
 {
-	return s != APP_SHIPPED && s != APP_COLLECTED && s != APP_CANCELLED;
+	return s != APP_SHIPPED && s != APP_COLLECTED && s != APP_CANCELLED && s != APP_DONE;
 }
 
 static const char *const action_names[] = {
 	[APP_SUBMIT] = "提交", [APP_ACCEPT] = "受理", [APP_RETURN] = "退回",
 	[APP_MAKE] = "标记为可领取", [APP_SHIP] = "标记为已寄出", [APP_COLLECT] = "标记为已领取",
-	[APP_CANCEL] = "取消",
+	[APP_CANCEL] = "取消", [APP_COMPLETE] = "办结",
 };
 
 bool app_transition(enum app_status from, enum app_action a, enum app_status *to, struct err *e)
@@ -115,6 +115,10 @@ bool app_transition(enum app_status from, enum app_action a, enum app_status *to
 		ok = from == APP_DRAFT || from == APP_PENDING_REVIEW || from == APP_RETURNED;
 		next = APP_CANCELLED;
 		break;
+	case APP_COMPLETE:
+		ok = from == APP_ACCEPTED;
+		next = APP_DONE;
+		break;
 	}
 	if (!ok) {
 		err_set(e, ST_STATE, "申请单当前状态为“%s”，不能%s", app_status_label(from),
@@ -136,11 +140,66 @@ enum role app_action_role(enum app_action a)
 	}
 }
 
+bool app_kind_needs_cert(enum app_kind k)
+{
+	return k != KIND_NEW;
+}
+
+bool app_kind_makes_cert(enum app_kind k)
+{
+	return k == KIND_NEW || k == KIND_RENEWAL || k == KIND_CHANGE || k == KIND_REISSUE;
+}
+
+bool app_kind_has_years(enum app_kind k)
+{
+	return k == KIND_NEW || k == KIND_RENEWAL;
+}
+
+bool app_kind_takes_reason(enum app_kind k)
+{
+	return k == KIND_CHANGE || k == KIND_REISSUE || k == KIND_REVOKE;
+}
+
+bool app_kind_needs_reason(enum app_kind k)
+{
+	return k == KIND_REISSUE || k == KIND_REVOKE;
+}
+
+bool app_kind_delivers(enum app_kind k)
+{
+	return k != KIND_REVOKE && k != KIND_UNLOCK;
+}
+
+bool app_kind_allows(enum app_kind k, enum app_action a, struct err *e)
+{
+	if (a == APP_MAKE && !app_kind_makes_cert(k))
+		return err_set(e, ST_STATE, "%s申请不制作证书：受理后%s", app_kind_label(k),
+			       k == KIND_UNLOCK ? "在柜台读取 KEY 完成解锁即办结"
+						: "由审核员登记注销完成即办结"),
+		       false;
+	if (a == APP_COMPLETE && app_kind_makes_cert(k))
+		return err_set(e, ST_STATE, "%s申请要制作证书，不能直接办结：请登记制证完成",
+			       app_kind_label(k)),
+		       false;
+	if ((a == APP_SHIP || a == APP_COLLECT) && !app_kind_makes_cert(k))
+		return err_set(e, ST_STATE, "%s申请没有要领取或寄出的证书", app_kind_label(k)), false;
+	return true;
+}
+
+/*
+ * The documents each kind needs. An enterprise always shows its licence
+ * (except to unlock its own KEY, which is in hand), its agent's ID card and
+ * the authorisation letter; the legal representative's ID card when the
+ * certificate's subject is set anew (new, change). A person shows their ID
+ * card. A change adds the proof of the change; a reissue the statement of
+ * the loss or damage.
+ */
 int app_required_docs(enum app_kind k, enum app_subject s, enum doc_type out[DOC__COUNT])
 {
 	int n = 0;
 	if (s == SUBJECT_ENTERPRISE) {
-		out[n++] = DOC_LICENCE;
+		if (k != KIND_UNLOCK)
+			out[n++] = DOC_LICENCE;
 		if (k == KIND_NEW || k == KIND_CHANGE)
 			out[n++] = DOC_LEGAL_REP_ID;
 		out[n++] = DOC_AGENT_ID;

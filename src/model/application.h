@@ -47,7 +47,8 @@ enum app_subject {
 	X(READY,          "ready",          "可领取") \
 	X(SHIPPED,        "shipped",        "已寄出") \
 	X(COLLECTED,      "collected",      "已领取") \
-	X(CANCELLED,      "cancelled",      "已取消")
+	X(CANCELLED,      "cancelled",      "已取消") \
+	X(DONE,           "done",           "已办结")
 
 enum app_status {
 #define X(n, c, l) APP_##n,
@@ -81,12 +82,45 @@ enum app_action {
 	APP_SHIP,        /* ready -> shipped, with a tracking number (supervisor) */
 	APP_COLLECT,     /* ready -> collected, with who collected it (supervisor) */
 	APP_CANCEL,      /* draft | pending_review | returned -> cancelled, with a reason */
+	APP_COMPLETE,    /* accepted -> done: a service that makes no certificate
+			    (revoke, unlock) was carried out */
 };
 /* The state after `a`, or false with a Chinese reason naming the current
  * state ("申请单当前状态为已受理，不能提交"). */
 bool app_transition(enum app_status from, enum app_action a, enum app_status *to, struct err *e);
 /* The least role allowed to do `a`. */
 enum role app_action_role(enum app_action a);
+
+/*
+ * What each kind is (DOMAIN.md, application):
+ *   new, renewal       a certificate for 1..5 years (years > 0, a price per year);
+ *   change, reissue    a new certificate replacing the old one (its serial),
+ *                      keeping its validity (years 0): the old one is revoked
+ *                      when the new one is made;
+ *   revoke, unlock     services on an existing certificate (its serial) that
+ *                      make no certificate: accepted -> done (APP_COMPLETE),
+ *                      a revoke by a supervisor, an unlock at the counter
+ *                      once the KEY's PIN is reset.
+ */
+/* The kind names an existing certificate by its serial (all but new). */
+bool app_kind_needs_cert(enum app_kind k);
+/* The kind makes a certificate (new, renewal, change, reissue). */
+bool app_kind_makes_cert(enum app_kind k);
+/* The kind has a validity period in years (new, renewal); the others are
+ * priced with years 0. */
+bool app_kind_has_years(enum app_kind k);
+/* The application form offers a reason (change, reissue, revoke) ... */
+bool app_kind_takes_reason(enum app_kind k);
+/* ... which must be given (reissue: lost or damaged; revoke: why). */
+bool app_kind_needs_reason(enum app_kind k);
+/* Something is handed over afterwards (a KEY or a certificate), so a
+ * delivery (pickup or post) is chosen: every kind but revoke and unlock
+ * (both done at the counter, unlock with the KEY in hand). */
+bool app_kind_delivers(enum app_kind k);
+/* May action `a` be done on an application of kind k? MAKE only for kinds
+ * that make a certificate, COMPLETE only for those that do not; false with
+ * a Chinese reason ("注销申请不制作证书…"). */
+bool app_kind_allows(enum app_kind k, enum app_action a, struct err *e);
 
 /* Documents (附件) an application may need. */
 #define DOC_TYPE_LIST(X) \
@@ -137,6 +171,9 @@ bool number_looks_valid(const char *s);
 #define NUMBER_MAX 48
 #define SERIAL_MAX 48
 #define REASON_MAX 385
+/* A service reason (why revoked, what changed, lost or damaged): at most
+ * this many characters. */
+#define SERVICE_REASON_CHARS 100
 
 enum delivery { DELIVERY_PICKUP, DELIVERY_POST };
 const char *delivery_code(enum delivery d);     /* "pickup", "post" */
@@ -168,12 +205,23 @@ struct application {
 	char recipient_address[ADDRESS_MAX];
 	char recipient_postal[POSTAL_MAX];
 	char agreement_version[16];
-	char reason[REASON_MAX];
+	char reason[REASON_MAX];             /* why returned or cancelled, last */
+	char service_reason[REASON_MAX];     /* change, reissue, revoke: why (as typed) */
 	char office_id[UUID_LEN + 1];
 	char terminal_id[UUID_LEN + 1];
 	char created_by[UUID_LEN + 1];
 	char created_at[21];
 	char submitted_at[21];
+	/* After acceptance (supervisor): */
+	char issued_serial[SERIAL_MAX];       /* the certificate made */
+	char courier[64];
+	char tracking_no[64];
+	char collector_name[PERSON_NAME_MAX];
+	char collector_id_number[ID_NUMBER_MAX];
+	char authorised_name[PERSON_NAME_MAX];      /* named in the authorisation to collect */
+	char authorised_id_number[ID_NUMBER_MAX];
+	char made_at[21], shipped_at[21], collected_at[21];
+	char done_at[21];                     /* revoke, unlock: when carried out */
 	long version;
 };
 

@@ -89,9 +89,58 @@ static const struct form_field f_report_day[] = {
 static const struct form_field f_price_edit[] = {
 #include "price_edit.def"
 };
+static const struct form_field f_make[] = {
+#include "make.def"
+};
+static const struct form_field f_ship[] = {
+#include "ship.def"
+};
+static const struct form_field f_collect[] = {
+#include "collect.def"
+};
+static const struct form_field f_authorise[] = {
+#include "authorise.def"
+};
+static const struct form_field f_queue_filter[] = {
+#include "queue_filter.def"
+};
+static const struct form_field f_stats_month[] = {
+#include "stats_month.def"
+};
+static const struct form_field f_audit_search[] = {
+#include "audit_search.def"
+};
+static const struct form_field f_key_unlock[] = {
+#include "key_unlock.def"
+};
+static const struct form_field f_key_pin[] = {
+#include "key_pin.def"
+};
+static const struct form_field f_expiry_filter[] = {
+#include "expiry_filter.def"
+};
+static const struct form_field f_expiry_contact[] = {
+#include "expiry_contact.def"
+};
+static const struct form_field f_stock_search[] = {
+#include "stock_search.def"
+};
+static const struct form_field f_stock_batch[] = {
+#include "stock_batch.def"
+};
+static const struct form_field f_stock_damage[] = {
+#include "stock_damage.def"
+};
+static const struct form_field f_crl_lookup[] = {
+#include "crl_lookup.def"
+};
 #undef FIELD
 
 static const struct form_def forms[] = {
+	{ "stock_search", "查找 KEY", f_stock_search, N(f_stock_search) },
+	{ "stock_batch", "KEY 批次", f_stock_batch, N(f_stock_batch) },
+	{ "stock_damage", "登记损坏", f_stock_damage, N(f_stock_damage) },
+	{ "crl_lookup", "吊销查询", f_crl_lookup, N(f_crl_lookup) },
 	{ "setup", "首次设置", f_setup, N(f_setup) },
 	{ "login", "登录", f_login, N(f_login) },
 	{ "passwd", "修改密码", f_passwd, N(f_passwd) },
@@ -115,6 +164,17 @@ static const struct form_def forms[] = {
 	{ "verify", "核款", f_verify, N(f_verify) },
 	{ "refund", "退款", f_refund, N(f_refund) },
 	{ "order_search", "查找订单", f_order_search, N(f_order_search) },
+	{ "make", "制证完成", f_make, N(f_make) },
+	{ "ship", "登记寄出", f_ship, N(f_ship) },
+	{ "collect", "登记领取", f_collect, N(f_collect) },
+	{ "authorise", "代领人", f_authorise, N(f_authorise) },
+	{ "queue_filter", "队列筛选", f_queue_filter, N(f_queue_filter) },
+	{ "stats_month", "月度统计", f_stats_month, N(f_stats_month) },
+	{ "audit_search", "查找审计记录", f_audit_search, N(f_audit_search) },
+	{ "key_unlock", "解锁 KEY", f_key_unlock, N(f_key_unlock) },
+	{ "key_pin", "修改 KEY 的 PIN", f_key_pin, N(f_key_pin) },
+	{ "expiry_filter", "到期提醒筛选", f_expiry_filter, N(f_expiry_filter) },
+	{ "expiry_contact", "记录联系", f_expiry_contact, N(f_expiry_contact) },
 	{ "search", "查找", f_search, N(f_search) },
 	{ "report_day", "日结报表", f_report_day, N(f_report_day) },
 	{ "price_edit", "修改价格", f_price_edit, N(f_price_edit) },

@@ -13,7 +13,9 @@
 	" cert_serial, holder_name, holder_code, legal_rep, address, postal_code, email, phone," \
 	" delivery, recipient, recipient_phone, recipient_address, recipient_postal," \
 	" agreement_version, reason, office_id, terminal_id, created_by, created_at," \
-	" coalesce(submitted_at, ''), version"
+	" coalesce(submitted_at, ''), version, issued_serial, courier, tracking_no, collector_name," \
+	" collector_id_number, authorised_name, authorised_id_number, coalesce(made_at, '')," \
+	" coalesce(shipped_at, ''), coalesce(collected_at, '')"
 
 static void app_row(sqlite3_stmt *s, struct application *a)
 {
@@ -52,6 +54,16 @@ static void app_row(sqlite3_stmt *s, struct application *a)
 	db_col_copy(s, c++, a->created_at, sizeof a->created_at);
 	db_col_copy(s, c++, a->submitted_at, sizeof a->submitted_at);
 	a->version = (long)sqlite3_column_int64(s, c++);
+	db_col_copy(s, c++, a->issued_serial, sizeof a->issued_serial);
+	db_col_copy(s, c++, a->courier, sizeof a->courier);
+	db_col_copy(s, c++, a->tracking_no, sizeof a->tracking_no);
+	db_col_copy(s, c++, a->collector_name, sizeof a->collector_name);
+	db_col_copy(s, c++, a->collector_id_number, sizeof a->collector_id_number);
+	db_col_copy(s, c++, a->authorised_name, sizeof a->authorised_name);
+	db_col_copy(s, c++, a->authorised_id_number, sizeof a->authorised_id_number);
+	db_col_copy(s, c++, a->made_at, sizeof a->made_at);
+	db_col_copy(s, c++, a->shipped_at, sizeof a->shipped_at);
+	db_col_copy(s, c++, a->collected_at, sizeof a->collected_at);
 }
 
 /* Bind the detail columns shared by insert and update, from ?2 on. */
@@ -125,12 +137,25 @@ enum status app_repo_update(struct db *db, const struct application *a, struct e
 		" holder_name = ?10, holder_code = ?11, legal_rep = ?12, address = ?13,"
 		" postal_code = ?14, email = ?15, phone = ?16, delivery = ?17, recipient = ?18,"
 		" recipient_phone = ?19, recipient_address = ?20, recipient_postal = ?21,"
-		" agreement_version = ?22, reason = ?23, updated_at = ?24 WHERE id = ?1", e);
+		" agreement_version = ?22, reason = ?23, updated_at = ?24, issued_serial = ?25,"
+		" courier = ?26, tracking_no = ?27, collector_name = ?28, collector_id_number = ?29,"
+		" authorised_name = ?30, authorised_id_number = ?31, made_at = nullif(?32, ''),"
+		" shipped_at = nullif(?33, ''), collected_at = nullif(?34, '') WHERE id = ?1", e);
 	if (!s)
 		return e->st;
 	db_bind_text(s, 1, a->id);
 	bind_details(s, a);
 	db_bind_text(s, 24, now);
+	db_bind_text(s, 25, a->issued_serial);
+	db_bind_text(s, 26, a->courier);
+	db_bind_text(s, 27, a->tracking_no);
+	db_bind_text(s, 28, a->collector_name);
+	db_bind_text(s, 29, a->collector_id_number);
+	db_bind_text(s, 30, a->authorised_name);
+	db_bind_text(s, 31, a->authorised_id_number);
+	db_bind_text(s, 32, a->made_at);
+	db_bind_text(s, 33, a->shipped_at);
+	db_bind_text(s, 34, a->collected_at);
 	enum status st = done(db, s, e);
 	if (st == ST_OK && sqlite3_changes(db_handle(db)) == 0)
 		return err_set(e, ST_NOT_FOUND, "没有这个申请单");
@@ -360,12 +385,7 @@ int app_repo_page(struct db *db, const struct app_filter *f, enum page_dir dir, 
 		db_fail(db, rc, e);
 		return -1;
 	}
-	if (page_backward(dir))
-		for (int i = 0; i < n / 2; i++) {
-			struct application t = out[i];
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
+	page_order(dir, out, sizeof out[0], n);
 	return n;
 }
 

@@ -140,6 +140,16 @@ enum status db_begin(struct db *db, struct err *e)
 	return st;
 }
 
+enum status db_begin_read(struct db *db, struct err *e)
+{
+	if (db->in_tx)
+		return err_set(e, ST_INTERNAL, "程序内部错误：事务嵌套");
+	enum status st = db_exec(db, "BEGIN DEFERRED", e);
+	if (st == ST_OK)
+		db->in_tx = true;
+	return st;
+}
+
 enum status db_commit(struct db *db, struct err *e)
 {
 	enum status st = db_exec(db, "COMMIT", e);
@@ -295,4 +305,33 @@ void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
 	}
 	memcpy(out, t, n);
 	out[n] = '\0';
+}
+
+const char *db_busy_statement(struct db *db)
+{
+	for (sqlite3_stmt *s = sqlite3_next_stmt(db->h, NULL); s; s = sqlite3_next_stmt(db->h, s))
+		if (sqlite3_stmt_busy(s))
+			return sqlite3_sql(s);
+	return NULL;
+}
+
+void page_order(enum page_dir dir, void *rows, size_t size, int n)
+{
+	if (!page_backward(dir) || n < 2)
+		return;
+	unsigned char *a = rows, *b = a + size * (size_t)(n - 1);
+	while (a < b) {
+		for (size_t i = 0; i < size; i++) {
+			unsigned char t = a[i];
+			a[i] = b[i];
+			b[i] = t;
+		}
+		a += size;
+		b -= size;
+	}
+}
+
+long long db_total_changes(struct db *db)
+{
+	return sqlite3_total_changes64(db->h);
 }

@@ -41,9 +41,20 @@ enum status db_exec(struct db *db, const char *sql, struct err *e);
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE), so
  * a command never fails half-way on a lock. Nesting is an error. */
 enum status db_begin(struct db *db, struct err *e);
+/* A read-only transaction (deferred BEGIN): every query inside sees the same
+ * snapshot, and writers are never kept waiting (WAL). Reports use it. */
+enum status db_begin_read(struct db *db, struct err *e);
 enum status db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 bool db_in_tx(struct db *db);
+
+/* Rows this connection has written since it opened (to notice a change). */
+long long db_total_changes(struct db *db);
+
+/* The text of a statement left active (stepped but not reset), which would
+ * hold an old snapshot open; NULL when every statement is idle. For checks
+ * between events. */
+const char *db_busy_statement(struct db *db);
 
 /* Translate an SQLite result code into a status and a message for the user
  * (disk full, busy, constraint...). Logs the SQLite text, not the data. */
@@ -63,6 +74,9 @@ static inline bool page_backward(enum page_dir d)
 {
 	return d == PAGE_LAST || d == PAGE_BEFORE;
 }
+/* Put a page read backwards back in list order: n rows of `size` bytes,
+ * reversed in place when dir reads backwards. */
+void page_order(enum page_dir dir, void *rows, size_t size, int n);
 
 /* Bind helpers: NULL or "" binds NULL when `null_if_empty`. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);

@@ -178,12 +178,7 @@ int order_repo_page(struct db *db, const struct order_filter *f, enum page_dir d
 		db_fail(db, rc, e);
 		return -1;
 	}
-	if (page_backward(dir))
-		for (int i = 0; i < n / 2; i++) {
-			struct order t = out[i];
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
+	page_order(dir, out, sizeof out[0], n);
 	return n;
 }
 
@@ -461,11 +456,18 @@ int payment_repo_pending(struct db *db, enum page_dir dir, const char *key, stru
 		db_fail(db, rc, e);
 		return -1;
 	}
-	if (page_backward(dir))
-		for (int i = 0; i < n / 2; i++) {
-			struct payment t = out[i];
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
+	page_order(dir, out, sizeof out[0], n);
+	return n;
+}
+
+long payment_repo_pending_count(struct db *db)
+{
+	struct err e;
+	sqlite3_stmt *s = db_prep(db, "SELECT count(*) FROM payments WHERE kind = 'transfer'"
+				      " AND state = 'recorded'", &e);
+	if (!s)
+		return -1;
+	long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
+	sqlite3_reset(s);
 	return n;
 }

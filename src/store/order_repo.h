@@ -54,4 +54,7 @@ int payment_repo_of_order(struct db *db, const char *order_id, struct payment *o
 int payment_repo_pending(struct db *db, enum page_dir dir, const char *key, struct payment *out,
 			 int max, struct err *e);
 
+/* How many transfers wait for verification; -1 on error. */
+long payment_repo_pending_count(struct db *db);
+
 #endif

@@ -220,12 +220,7 @@ int applicant_repo_find(struct db *db, const char *id_number, const char *name, 
 		db_fail(db, rc, e);
 		return -1;
 	}
-	if (page_backward(dir))
-		for (int i = 0; i < n / 2; i++) {
-			struct applicant t = out[i];
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
+	page_order(dir, out, sizeof out[0], n);
 	return n;
 }
 
@@ -256,12 +251,7 @@ int applicant_repo_page(struct db *db, enum page_dir dir, const char *key, struc
 		db_fail(db, rc, e);
 		return -1;
 	}
-	if (page_backward(dir))
-		for (int i = 0; i < n / 2; i++) {
-			struct applicant t = out[i];
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
+	page_order(dir, out, sizeof out[0], n);
 	return n;
 }
 

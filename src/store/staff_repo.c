@@ -165,12 +165,7 @@ int staff_repo_page(struct db *db, enum page_dir dir, const char *key, struct st
 		db_fail(db, rc, e);
 		return -1;
 	}
-	if (page_backward(dir))
-		for (int i = 0; i < n / 2; i++) {
-			struct staff t = out[i];
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
+	page_order(dir, out, sizeof out[0], n);
 	return n;
 }
 

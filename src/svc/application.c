@@ -4,11 +4,14 @@
 #include <string.h>
 
 #include "model/validate.h"
+#include "store/app_kind_repo.h"
 #include "store/app_repo.h"
 #include "store/attach_repo.h"
 #include "store/party_repo.h"
 #include "store/price_repo.h"
 #include "store/settings.h"
+#include "svc/app_internal.h"
+#include "svc/app_kind.h"
 #include "svc/application.h"
 #include "svc/commands.h"
 #include "svc/staff.h"
@@ -38,7 +41,7 @@ const char *svc_agreement_version(void)
 
 /* The audit image of an application (the holder's code masked when it is a
  * person's ID number). */
-static json_t *app_json(const struct application *a)
+json_t *app_json(const struct application *a)
 {
 	char code[32];
 	if (a->subject == SUBJECT_PERSONAL)
@@ -48,12 +51,19 @@ static json_t *app_json(const struct application *a)
 	char rphone[32] = "";
 	if (a->recipient_phone[0])
 		mask_mobile(a->recipient_phone, rphone);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			 "number", a->number, "kind", app_kind_code(a->kind), "subject",
-			 app_subject_code(a->subject), "status", app_status_code(a->status), "years",
-			 a->years, "holder_name", a->holder_name, "holder_code", code, "cert_serial",
-			 a->cert_serial, "address", a->address, "delivery", delivery_code(a->delivery),
-			 "recipient", a->recipient, "recipient_phone", rphone, "reason", a->reason);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			      "number", a->number, "kind", app_kind_code(a->kind), "subject",
+			      app_subject_code(a->subject), "status", app_status_code(a->status),
+			      "years", a->years, "holder_name", a->holder_name, "holder_code", code,
+			      "cert_serial", a->cert_serial, "address", a->address, "delivery",
+			      delivery_code(a->delivery), "recipient", a->recipient,
+			      "recipient_phone", rphone, "reason", a->reason);
+	/* Only the kinds that have them, so older images read the same. */
+	if (j && a->service_reason[0])
+		json_object_set_new(j, "service_reason", json_string(a->service_reason));
+	if (j && a->done_at[0])
+		json_object_set_new(j, "done_at", json_string(a->done_at));
+	return j;
 }
 
 /* Read the editable details from a payload into a. */
@@ -76,7 +86,8 @@ static bool details_from_json(json_t *p, struct application *a, struct err *e)
 	    !jx_str(p, "recipient", a->recipient, sizeof a->recipient, true, e) ||
 	    !jx_str(p, "recipient_phone", a->recipient_phone, sizeof a->recipient_phone, true, e) ||
 	    !jx_str(p, "recipient_address", a->recipient_address, sizeof a->recipient_address, true, e) ||
-	    !jx_str(p, "recipient_postal", a->recipient_postal, sizeof a->recipient_postal, true, e))
+	    !jx_str(p, "recipient_postal", a->recipient_postal, sizeof a->recipient_postal, true, e) ||
+	    !jx_str(p, "service_reason", a->service_reason, sizeof a->service_reason, true, e))
 		return false;
 	if (!app_kind_parse(kind, &a->kind))
 		return err_field(e, "kind", ST_INVALID, "无效的业务类型 %s", kind), false;
@@ -96,16 +107,25 @@ static bool details_from_json(json_t *p, struct application *a, struct err *e)
 static bool check_details(struct db *db, struct application *a, struct err *e)
 {
 	struct price p;
+	/* A service without a validity period is priced as years 0. */
+	if (!app_kind_has_years(a->kind))
+		a->years = 0;
 	if (price_repo_find(db, a->kind, a->subject, a->years, &p, e) != ST_OK)
 		return FIELD_FAIL("years");
-	if (a->kind == KIND_RENEWAL || a->kind == KIND_CHANGE || a->kind == KIND_REISSUE ||
-	    a->kind == KIND_REVOKE || a->kind == KIND_UNLOCK) {
+	if (app_kind_needs_cert(a->kind)) {
+		if (!a->cert_serial[0])
+			return err_field(e, "cert_serial", ST_INVALID, "%s须填写原证书序列号",
+					 app_kind_label(a->kind)), false;
 		if (!check_cert_serial(a->cert_serial, e))
 			return FIELD_FAIL("cert_serial");
 		cert_serial_normalize(a->cert_serial);
 	} else if (a->cert_serial[0]) {
 		a->cert_serial[0] = '\0'; /* a new certificate has no old serial */
 	}
+	if (!app_kind_check_reason(a, e))
+		return false;
+	if (!app_kind_delivers(a->kind))
+		a->delivery = DELIVERY_PICKUP; /* done at the counter: nothing to post */
 	if (a->subject == SUBJECT_ENTERPRISE) {
 		if (!check_credit_code(a->holder_code, e))
 			return FIELD_FAIL("credit_code");
@@ -280,6 +300,8 @@ static enum status create_draft(struct svc_run *run, json_t *p, bool imported, s
 		return st;
 	if (!check_details(db, &a, e))
 		return e->st;
+	if ((st = app_kind_check_cert(db, &a, NULL, e)) != ST_OK)
+		return st;
 	a.status = APP_DRAFT;
 	snprintf(a.created_by, sizeof a.created_by, "%s", run->actor->id);
 	if (!a.number[0]) {
@@ -290,6 +312,8 @@ static enum status create_draft(struct svc_run *run, json_t *p, bool imported, s
 			return st;
 	}
 	st = app_repo_insert(db, &a, e);
+	if (st == ST_OK && (a.service_reason[0] || a.done_at[0]))
+		st = app_kind_repo_write(db, &a, e);
 	if (st != ST_OK)
 		return st;
 	on(run, &a);
@@ -312,7 +336,7 @@ const struct command cmd_application_import = { "application.import", 1, ROLE_CL
 static json_t *input_json(const struct application_input *in)
 {
 #define S(x) ((x) ? (x) : "")
-	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+	json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
 			 " s:s, s:s}",
 			 "kind", app_kind_code(in->kind), "subject", app_subject_code(in->subject),
 			 "years", in->years, "cert_serial", S(in->cert_serial), "credit_code",
@@ -322,6 +346,11 @@ static json_t *input_json(const struct application_input *in)
 			 S(in->email), "delivery", delivery_code(in->delivery), "recipient",
 			 S(in->recipient), "recipient_phone", S(in->recipient_phone),
 			 "recipient_address", S(in->recipient_address));
+	/* Only when given, so that payloads of the kinds without one read
+	 * as before. */
+	if (p && in->service_reason && in->service_reason[0])
+		json_object_set_new(p, "service_reason", json_string(in->service_reason));
+	return p;
 #undef S
 }
 
@@ -396,16 +425,21 @@ enum status svc_application_precheck(struct svc *svc, const char *applicant_id,
 		snprintf(a.holder_code, sizeof a.holder_code, "%s", ap.id_number);
 		a.legal_rep[0] = '\0';
 	}
-	return check_details(svc->db, &a, e) ? ST_OK : e->st;
+	memcpy(a.applicant_id, ap.id, sizeof a.applicant_id);
+	if (!check_details(svc->db, &a, e))
+		return e->st;
+	return app_kind_check_cert(svc->db, &a, NULL, e);
 }
 
 /* Load the application a payload names and register it with the run. */
-static enum status load(struct svc_run *run, json_t *p, struct application *a, struct err *e)
+enum status app_load(struct svc_run *run, json_t *p, struct application *a, struct err *e)
 {
 	char id[UUID_LEN + 1];
 	if (!jx_str(p, "id", id, sizeof id, false, e))
 		return e->st;
 	enum status st = app_repo_get(run->svc->db, id, a, e);
+	if (st == ST_OK)
+		st = app_kind_repo_read(run->svc->db, a, e);
 	if (st != ST_OK)
 		return st;
 	on(run, a);
@@ -432,7 +466,7 @@ static enum status may_edit(const struct actor *who, const struct application *a
 static enum status update_apply(struct svc_run *run, json_t *p, struct err *e)
 {
 	struct application a;
-	enum status st = load(run, p, &a, e);
+	enum status st = app_load(run, p, &a, e);
 	if (st != ST_OK)
 		return st;
 	if ((st = may_edit(run->actor, &a, e)) != ST_OK)
@@ -454,8 +488,11 @@ static enum status update_apply(struct svc_run *run, json_t *p, struct err *e)
 		return st;
 	if (!check_details(run->svc->db, &a, e))
 		return e->st;
+	if ((st = app_kind_check_cert(run->svc->db, &a, NULL, e)) != ST_OK)
+		return st;
 	run->after = app_json(&a);
-	return app_repo_update(run->svc->db, &a, e);
+	st = app_repo_update(run->svc->db, &a, e);
+	return st == ST_OK ? app_kind_repo_write(run->svc->db, &a, e) : st;
 }
 const struct command cmd_application_update = { "application.update", 1, ROLE_CLERK,
 						update_apply };
@@ -481,7 +518,7 @@ static enum status transition(struct svc_run *run, json_t *p, enum app_action ac
 			      struct err *e)
 {
 	struct application a;
-	enum status st = load(run, p, &a, e);
+	enum status st = app_load(run, p, &a, e);
 	if (st != ST_OK)
 		return st;
 	if (!actor_can(run->actor, app_action_role(act)))
@@ -566,7 +603,7 @@ static enum status agree_apply(struct svc_run *run, json_t *p, struct err *e)
 	if (strlen(version) != 12 || strspn(version, "0123456789abcdef") != 12)
 		return err_set(e, ST_INVALID, "无效的协议书版本 %s", version);
 	struct application a;
-	enum status st = load(run, p, &a, e);
+	enum status st = app_load(run, p, &a, e);
 	if (st != ST_OK)
 		return st;
 	if (!app_clerk_may_edit(a.status))
@@ -635,11 +672,13 @@ enum status svc_application_return(struct svc *svc, const struct actor *a, const
 enum status svc_application_get(struct svc *svc, const char *id, struct application *out,
 				struct err *e)
 {
-	return app_repo_get(svc->db, id, out, e);
+	enum status st = app_repo_get(svc->db, id, out, e);
+	return st == ST_OK ? app_kind_repo_read(svc->db, out, e) : st;
 }
 
 enum status svc_application_by_number(struct svc *svc, const char *number,
 				      struct application *out, struct err *e)
 {
-	return app_repo_by_number(svc->db, number, out, e);
+	enum status st = app_repo_by_number(svc->db, number, out, e);
+	return st == ST_OK ? app_kind_repo_read(svc->db, out, e) : st;
 }

@@ -20,6 +20,8 @@ struct application_input {
 	const char *address, *postal_code, *email;
 	enum delivery delivery;
 	const char *recipient, *recipient_phone, *recipient_address, *recipient_postal;
+	/* change, reissue, revoke: why (required for reissue and revoke) */
+	const char *service_reason;
 };
 
 /* The agreement's version: the first 12 hex digits of the SHA-256 of

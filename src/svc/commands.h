@@ -39,7 +39,21 @@
 	X(cmd_payment_reject) \
 	X(cmd_payment_online) \
 	X(cmd_payment_refund) \
-	X(cmd_price_set)
+	X(cmd_price_set) \
+	X(cmd_application_make) \
+	X(cmd_application_ship) \
+	X(cmd_application_collect) \
+	X(cmd_application_authorise) \
+	X(cmd_certificate_bind) \
+	X(cmd_certificate_contact) \
+	X(cmd_certificate_remind) \
+	X(cmd_certificate_revoke_expired) \
+	X(cmd_application_complete) \
+	X(cmd_application_unlock) \
+	X(cmd_stock_receive) \
+	X(cmd_stock_issue) \
+	X(cmd_stock_damage) \
+	X(cmd_stock_return)
 
 #define COMMAND_DECLARE(sym) extern const struct command sym;
 COMMAND_LIST(COMMAND_DECLARE)

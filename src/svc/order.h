@@ -90,6 +90,7 @@ int svc_payment_orders(struct svc *svc, const char *payment_id, char ids[][UUID_
 /* Transfers waiting for verification, oldest first. */
 int svc_transfers_pending(struct svc *svc, enum page_dir dir, const char *key,
 			  struct payment *out, int max, struct err *e);
+long svc_transfers_pending_count(struct svc *svc);
 /* Attachments of an order (slips, invoice). */
 int svc_order_attachments(struct svc *svc, const char *order_id, struct attachment *out, int max,
 			  struct err *e);

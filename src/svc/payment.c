@@ -505,3 +505,8 @@ int svc_transfers_pending(struct svc *svc, enum page_dir dir, const char *key,
 {
 	return payment_repo_pending(svc->db, dir, key, out, max, e);
 }
+
+long svc_transfers_pending_count(struct svc *svc)
+{
+	return payment_repo_pending_count(svc->db);
+}

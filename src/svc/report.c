@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "model/validate.h"
+#include "store/stock_repo.h"
 #include "svc/staff.h"
 #include "util/clock.h"
 #include "util/csv.h"
@@ -162,6 +163,15 @@ static enum status read_all(struct db *db, struct day_report *r, struct err *e)
 		st = report_repo_verified(db, rg, &r->received_transfers, e);
 	if (st == ST_OK)
 		st = report_repo_pending_total(db, rg, &r->waiting, e);
+	/* The KEY stock: the day's movements by the same office and person,
+	 * and the office's ledger as it stands. */
+	if (st == ST_OK)
+		st = stock_repo_moved(db, rg->office_id, rg->staff_id, rg->from, rg->to, r->stock_moved,
+				      e);
+	if (st == ST_OK)
+		st = stock_repo_counts(db, rg->office_id, r->stock_state, e);
+	if (st == ST_OK)
+		st = stock_repo_total(db, rg->office_id, &r->stock_total, e);
 	if (st != ST_OK)
 		return st;
 	r->net_fen = r->received_transfers.fen + r->online.fen - r->refunds.fen;
@@ -269,9 +279,9 @@ enum status svc_report_day(struct svc *svc, const struct actor *a, const struct 
 	snprintf(out->reader, sizeof out->reader, "%s", a->name);
 	snprintf(out->reader_username, sizeof out->reader_username, "%s", a->username);
 
-	/* One transaction, so that every figure is of the same moment (its
-	 * write lock keeps the counter waiting for these few milliseconds). */
-	st = db_begin(svc->db, e);
+	/* One read transaction, so that every figure is of the same moment;
+	 * writers at other terminals or the sync worker are not kept waiting. */
+	st = db_begin_read(svc->db, e);
 	if (st != ST_OK)
 		return st;
 	st = read_all(svc->db, out, e);
@@ -365,7 +375,34 @@ bool day_report_check(const struct day_report *r, struct err *e)
 		return false;
 	if (r->waiting.n > REPORT_WAITING_MAX && r->nwaiting != REPORT_WAITING_MAX)
 		return err_set(e, ST_INTERNAL, "日结合计不符，未出报表：待核款转账"), false;
+	long keys = 0;
+	for (int i = 0; i < STOCK_STATE__COUNT; i++)
+		keys += r->stock_state[i];
+	if (keys != r->stock_total)
+		return err_set(e, ST_INTERNAL, "日结合计不符，未出报表：KEY 库存按状态 %ld 个，合计 %ld 个",
+			       keys, r->stock_total), false;
 	return true;
+}
+
+int day_report_stock_lines(const struct day_report *r, struct report_count *out, int max)
+{
+	static const char mv[] = "stock_moves", mvl[] = "当日 KEY 出入";
+	static const char now[] = "stock_now", nowl[] = "KEY 库存（制表时）";
+	static const char *const move_labels[MOVE__COUNT] = {
+		[MOVE_RECEIVE] = "入库", [MOVE_ISSUE] = "发放", [MOVE_DAMAGE] = "收回损坏",
+		[MOVE_RETURN] = "退回中心",
+	};
+	int n = 0;
+	for (int i = 0; i < MOVE__COUNT && n < max; i++)
+		out[n++] = (struct report_count){ mv, mvl, stock_move_code((enum stock_move)i),
+						  move_labels[i], r->stock_moved[i], false };
+	for (int i = 0; i < STOCK_STATE__COUNT && n < max; i++)
+		out[n++] = (struct report_count){ now, nowl, stock_state_code((enum stock_state)i),
+						  stock_state_label((enum stock_state)i),
+						  r->stock_state[i], false };
+	if (n < max)
+		out[n++] = (struct report_count){ now, nowl, "total", "合计", r->stock_total, true };
+	return n;
 }
 
 /* ---- lines ---- */
@@ -521,6 +558,17 @@ bool day_report_csv(const struct day_report *r, FILE *f)
 			 w->t.recorded_by[0] ? w->t.recorded_by : "（未知）", w->age_days,
 			 w->t.slip ? "已上传" : "未上传");
 		if (!row(f, "waiting", w->t.reference, w->t.payer_name, 1, w->t.fen, text))
+			return false;
+	}
+	struct report_count k[REPORT_STOCK_LINES_MAX];
+	int nk = day_report_stock_lines(r, k, REPORT_STOCK_LINES_MAX);
+	for (int i = 0; i < nk; i++) {
+		char count[24];
+		snprintf(count, sizeof count, "%ld", k[i].n);
+		const char *fields[] = { k[i].section, k[i].item, k[i].label, count, "",
+					 strcmp(k[i].section, "stock_moves") == 0 && r->own_only
+						 ? "本人经手" : "" };
+		if (!csv_write_record(f, fields, 6, 0))
 			return false;
 	}
 	return true;

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "model/stock.h"
 #include "store/report_repo.h"
 #include "svc/app.h"
 
@@ -95,6 +96,14 @@ struct day_report {
 	struct report_sum waiting;
 	struct report_waiting *waiting_rows;  /* owned; oldest first */
 	int nwaiting;                   /* at most REPORT_WAITING_MAX */
+
+	/* Blank KEYs (介质库存, svc/stock.h), counted, not money: the KEYs
+	 * moved that day by kind of movement (in a clerk's report, those the
+	 * clerk moved), and the KEYs on the ledger when the report was read,
+	 * by state, with their total counted whole. */
+	long stock_moved[MOVE__COUNT];
+	long stock_state[STOCK_STATE__COUNT];
+	long stock_total;
 };
 
 /*
@@ -138,6 +147,24 @@ struct report_line {
 #define REPORT_LINES_MAX 32
 int day_report_lines(const struct day_report *r, struct report_line *out, int max);
 
+/*
+ * The KEY stock's count lines in order, for every front end alike: the
+ * day's movements (section "stock_moves": receive, issue, damage, return),
+ * then the ledger now (section "stock_now": in_stock, issued, damaged,
+ * returned, and "total", which the states add up to). Returns the number
+ * of lines (at most REPORT_STOCK_LINES_MAX).
+ */
+struct report_count {
+	const char *section;            /* "stock_moves", "stock_now" */
+	const char *section_label;      /* "当日 KEY 出入" */
+	const char *item;               /* "receive", "in_stock", "total" */
+	const char *label;              /* "入库", "在库", "合计" */
+	long n;
+	bool total;
+};
+#define REPORT_STOCK_LINES_MAX (MOVE__COUNT + STOCK_STATE__COUNT + 1)
+int day_report_stock_lines(const struct day_report *r, struct report_count *out, int max);
+
 /* Money as CSV and machines want it: "1280.50", "-0.05" (no separators). */
 void report_yuan(long long fen, char out[32]);
 
@@ -145,8 +172,10 @@ void report_yuan(long long fen, char out[32]);
  * Write the report as CSV for Excel (UTF-8 with BOM, CRLF; util/csv.h)
  * with the columns section, item, label, count, amount_yuan, note: a few
  * "report" rows saying what it is, the sum lines, three rows per member of
- * staff ("clerk_orders", "clerk_payments", "clerk_refunds") and one per
- * waiting transfer ("waiting"). False on a write error (errno set).
+ * staff ("clerk_orders", "clerk_payments", "clerk_refunds"), one per
+ * waiting transfer ("waiting"), then the KEY stock's count lines
+ * ("stock_moves", "stock_now", amount_yuan empty: they are not money).
+ * False on a write error (errno set).
  */
 bool day_report_csv(const struct day_report *r, FILE *f);
 

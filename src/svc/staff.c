@@ -144,11 +144,12 @@ static enum status setup_apply(struct svc_run *run, json_t *p, struct err *e)
 		pr.fen = fen;
 		st = price_repo_put(db, &pr, e);
 	}
-	if (st == ST_OK && !run->svc->centre) {
+	/* The centre records its own office too: its admins manage every
+	 * office's accounts (office_managed). It has no terminal of its own. */
+	if (st == ST_OK && !run->svc->centre)
 		st = settings_set(db, "terminal_id", t.id, e);
-		if (st == ST_OK)
-			st = settings_set(db, "office_id", o.id, e);
-	}
+	if (st == ST_OK)
+		st = settings_set(db, "office_id", o.id, e);
 	if (st != ST_OK)
 		return st;
 	run->entity = "office";
@@ -281,6 +282,27 @@ static enum status login_event(struct svc *svc, const struct actor *a, const cha
 	return st;
 }
 
+/*
+ * Whose accounts an admin manages. An office's admin manages that office's
+ * staff; at the centre, an admin of the centre's own office (the one
+ * `certdeskd init` made, settings office_id) manages every office's. A
+ * terminal knows only its own office's rule: the centre decides again.
+ */
+static enum status office_managed(struct svc_run *run, const char *office_id, struct err *e)
+{
+	if (strcmp(office_id, run->actor->office_id) == 0)
+		return ST_OK;
+	char home[UUID_LEN + 1] = "";
+	struct err nf;
+	if (run->svc->centre &&
+	    settings_get(run->svc->db, "office_id", home, sizeof home, &nf) == ST_OK &&
+	    strcmp(home, run->actor->office_id) == 0)
+		return ST_OK;
+	return err_set(e, ST_DENIED, run->svc->centre
+		? "受理点的管理员只能管理本受理点的账户；其他受理点的账户须由中心的管理员管理"
+		: "只能为本受理点创建账户");
+}
+
 static enum status lock_apply(struct svc_run *run, json_t *p, struct err *e)
 {
 	char id[UUID_LEN + 1];
@@ -292,6 +314,11 @@ static enum status lock_apply(struct svc_run *run, json_t *p, struct err *e)
 		return st;
 	if (strcmp(run->actor->id, id) != 0 && !actor_can(run->actor, ROLE_ADMIN))
 		return err_status(e, ST_DENIED);
+	if (run->svc->centre && strcmp(run->actor->id, id) != 0) {
+		st = office_managed(run, s.office_id, e);
+		if (st != ST_OK)
+			return st;
+	}
 	run_on(run, &s, id);
 	s.locked = true;
 	s.failed_logins = s.failed_logins < STAFF_MAX_FAILED_LOGINS ? STAFF_MAX_FAILED_LOGINS
@@ -359,8 +386,9 @@ static enum status create_apply(struct svc_run *run, json_t *p, struct err *e)
 	struct staff s;
 	if (!staff_from_payload(p, &s, e))
 		return e->st;
-	if (!run->svc->centre && strcmp(s.office_id, run->actor->office_id) != 0)
-		return err_set(e, ST_DENIED, "只能为本受理点创建账户");
+	enum status ost = office_managed(run, s.office_id, e);
+	if (ost != ST_OK)
+		return ost;
 	enum status st = insert_new_staff(run->svc->db, &s, e);
 	if (st != ST_OK)
 		return st;
@@ -405,6 +433,13 @@ static enum status load_target(struct svc_run *run, json_t *p, struct staff *s, 
 	enum status st = staff_repo_get(run->svc->db, id, s, e);
 	if (st != ST_OK)
 		return st;
+	/* Every account is its own to change (a password); another's only
+	 * under office_managed, checked at the centre, which sees them all. */
+	if (run->svc->centre && strcmp(id, run->actor->id) != 0) {
+		st = office_managed(run, s->office_id, e);
+		if (st != ST_OK)
+			return st;
+	}
 	run_on(run, s, id);
 	return ST_OK;
 }

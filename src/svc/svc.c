@@ -116,6 +116,10 @@ enum status svc_exec(struct svc *svc, const struct actor *actor, const struct co
 		return st;
 	struct svc_run run = { .svc = svc, .actor = actor };
 	st = cmd->apply(&run, payload, e);
+	if (st == ST_OK && svc->centre && svc->expect_version > 0 && run.base_version > 0 &&
+	    run.base_version != svc->expect_version)
+		st = err_set(e, ST_CONFLICT, "该记录已在中心被修改（中心版本 %ld，本机修改基于版本 %ld），"
+			     "请在新版本上重新办理", run.base_version, svc->expect_version);
 	if (st == ST_OK)
 		st = record(&run, cmd, payload, e);
 	st = tx_close(svc, st, e);

@@ -23,6 +23,10 @@ struct svc {
 	 * full, I/O error); then batch_err says why. */
 	bool batch;
 	struct err batch_err;
+	/* Centre: the record version the op being replayed was made against
+	 * (its base_version); when > 0 it must equal the record's version now,
+	 * else the command is refused with ST_CONFLICT. 0: not checked. */
+	long expect_version;
 };
 
 /* What one run of a command changed; filled by `apply` for the audit log. */

@@ -11,6 +11,7 @@
 #include "ui/views.h"
 #include "ui/views_order.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/utf8.h"
 
 void term_styles(bool color);
@@ -131,6 +132,22 @@ static void draw_status(struct ui *ui)
 			 ui->term.terminal_name);
 	else
 		snprintf(left, sizeof left, " 未登录 · 本机尚未设置");
+	if (ui->sync) {
+		struct sync_snapshot snap;
+		sync_worker_snapshot(ui->sync, &snap);
+		size_t l = strlen(left);
+		char when[17] = "—";
+		if (snap.last_ok)
+			clock_local(snap.last_ok, when);
+		snprintf(left + l, sizeof left - l, " · %s%s%s 待同步 %ld%s",
+			 snap.running ? "同步中" : snap.online ? "在线" : "离线",
+			 snap.last_ok ? " 上次 " : "", snap.last_ok ? when + 11 : "", snap.pending,
+			 snap.conflicts ? "" : "");
+		if (snap.conflicts) {
+			l = strlen(left);
+			snprintf(left + l, sizeof left - l, " 冲突 %ld", snap.conflicts);
+		}
+	}
 	int rw = utf8_width(right) + 1;
 	ui_text(y, 0, COLS - rw - 1, true, left);
 	ui_text(y, COLS - rw, rw, false, right);
@@ -207,6 +224,11 @@ static void draw_all(struct ui *ui)
 		curs_set(0);
 	}
 	refresh();
+}
+
+void ui_draw_now(struct ui *ui)
+{
+	draw_all(ui);
 }
 
 static int quit_cb(struct ui *ui, void *ctx, bool yes)
@@ -339,6 +361,11 @@ int ui_run(struct app *app)
 	timeout(1000); /* wake once a second for the clock */
 
 	struct err e;
+	err_clear(&e);
+	if (sync_is_enrolled(app->db) && sync_worker_start(app, &ui.sync, &e) != ST_OK) {
+		ui.sync = NULL;
+		log_warn("sync worker not started: %s", status_code(e.st));
+	}
 	if (svc_needs_setup(&app->svc)) {
 		view_setup_open(&ui);
 	} else {
@@ -347,6 +374,7 @@ int ui_run(struct app *app)
 	}
 
 	char shown_time[32] = "";
+	long sync_seen = 0;
 	bool redraw = true;
 	while (!ui.quit && ui.top) {
 		if (redraw) {
@@ -360,12 +388,22 @@ int ui_run(struct app *app)
 			char now[32];
 			clock_local(clock_now(), now);
 			redraw = strcmp(now, shown_time) != 0;
+			if (ui.sync) {
+				/* The status line follows the sync worker. */
+				struct sync_snapshot snap;
+				sync_worker_snapshot(ui.sync, &snap);
+				long sig = snap.pending * 7919 + snap.conflicts * 31 + snap.running * 3 +
+					   snap.online + (long)(snap.last_ok % 100000) * 104729;
+				redraw |= sig != sync_seen;
+				sync_seen = sig;
+			}
 			continue;
 		}
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 			redraw = true;
 			continue;
 		}
+		long long changes = db_total_changes(app->db);
 		struct key k = { .fn = r == KEY_CODE_YES, .code = ch };
 		struct key burst[BURST_MAX];
 		int n = read_burst(&k, burst);
@@ -384,11 +422,16 @@ int ui_run(struct app *app)
 			}
 		}
 		bury();
+		/* A write on this terminal wakes the worker so the centre hears it soon. */
+		if (ui.sync && db_total_changes(app->db) != changes)
+			sync_worker_kick(ui.sync);
 		redraw = true;
 	}
 	while (ui.top)
 		stack_remove(&ui, ui.top);
 	bury();
 	endwin();
+	if (ui.sync)
+		sync_worker_stop(ui.sync);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "model/staff.h"
 #include "svc/app.h"
 #include "svc/staff.h"
+#include "sync/sync.h"
 
 enum action {
 	ACT_NONE = 0,
@@ -74,6 +75,7 @@ struct ui {
 	bool quit;
 	char flash[256];             /* one-line message in the status area */
 	bool flash_error;
+	struct sync_worker *sync;    /* NULL when this terminal is not enrolled */
 };
 
 /* Run the program on an opened app until the user quits. Returns the exit
@@ -90,6 +92,10 @@ void ui_replace_all(struct ui *ui, struct view *v);
 
 /* Quit, asking first when someone is logged in. */
 int ui_ask_quit(struct ui *ui);
+
+/* Draw the whole screen at once, before a step that keeps the user waiting
+ * (a download), so that the flash saying so is seen. */
+void ui_draw_now(struct ui *ui);
 
 /* Show a message on the status line until the next key. */
 void ui_flash(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -150,5 +156,6 @@ void view_login_open(struct ui *ui);
 void view_menu_open(struct ui *ui);
 void view_passwd_open(struct ui *ui, bool forced);
 void view_staff_open(struct ui *ui);
+void view_sync_open(struct ui *ui);
 
 #endif

@@ -5,11 +5,19 @@
 #include <string.h>
 
 #include "model/validate.h"
+#include "adapt/viewer.h"
+#include "svc/app_kind.h"
 #include "svc/applicant.h"
+#include "svc/attach_file.h"
+#include "svc/audit_text.h"
 #include "svc/application.h"
 #include "svc/order.h"
 #include "svc/price.h"
 #include "svc/print.h"
+#include "svc/review.h"
+#include "sync/sync.h"
+#include "util/clock.h"
+#include "ui/print_ui.h"
 #include "ui/view_form.h"
 #include "ui/views.h"
 
@@ -89,28 +97,51 @@ static const struct row *selected(const struct app_view *av)
 static const enum action *actions_now(struct view *v, struct ui *ui)
 {
 	struct app_view *av = (struct app_view *)v;
-	static enum action list[16];
+	static enum action list[24];
 	int n = 0;
 	enum app_status s = av->app.status;
 	const struct row *r = selected(av);
 	if (s == APP_DRAFT || s == APP_RETURNED)
 		list[n++] = ACT_SUBMIT;
 	if (editable(av, ui)) {
-		list[n++] = ACT_ATTACH;
+		/* Documents are settled once reviewed; a supervisor may still
+		 * correct the details (F4), and F2/F3/F5 become made/posted/collected. */
+		bool before_review = app_clerk_may_edit(s);
+		if (before_review)
+			list[n++] = ACT_ATTACH;
 		list[n++] = ACT_EDIT;
-		if (r && r->doc >= 0)
+		if (before_review && r && r->doc >= 0)
 			list[n++] = ACT_PAPER;
-		if (r && r->att >= 0)
+		if (before_review && r && r->att >= 0)
 			list[n++] = ACT_DETACH;
+	}
+	if (r && r->att >= 0) {
+		list[n++] = ACT_VIEW_FILE;
+		list[n++] = ACT_SAVE_FILE;
 	}
 	if (s == APP_DRAFT || s == APP_PENDING_REVIEW || s == APP_RETURNED)
 		list[n++] = ACT_CANCEL_APP;
 	list[n++] = ACT_AGAIN;
+	list[n++] = ACT_HISTORY;
 	if (svc_print_allowed(&av->app, NULL))
 		list[n++] = ACT_PRINT;
-	if (s == APP_PENDING_REVIEW && actor_can(&ui->actor, ROLE_SUPERVISOR) &&
-	    strcmp(av->app.created_by, ui->actor.id) != 0)
+	if (s == APP_READY && av->app.delivery == DELIVERY_PICKUP)
+		list[n++] = ACT_PRINT_PICKUP;
+	bool other = strcmp(av->app.created_by, ui->actor.id) != 0;
+	bool super = actor_can(&ui->actor, ROLE_SUPERVISOR);
+	if (s == APP_PENDING_REVIEW && super && other)
 		list[n++] = ACT_REVIEW;
+	if (s == APP_ACCEPTED && super && other && app_kind_makes_cert(av->app.kind))
+		list[n++] = ACT_MAKE;
+	if (s == APP_ACCEPTED && super && other && av->app.kind == KIND_REVOKE)
+		list[n++] = ACT_COMPLETE;
+	if (s == APP_READY && super && other && av->app.delivery == DELIVERY_POST)
+		list[n++] = ACT_SHIP;
+	if (s == APP_READY && super && other)
+		list[n++] = ACT_COLLECT;
+	if (s != APP_COLLECTED && s != APP_SHIPPED && s != APP_CANCELLED && s != APP_DONE &&
+	    app_kind_delivers(av->app.kind))
+		list[n++] = ACT_AUTHORISE;
 	list[n++] = ACT_BACK;
 	list[n] = ACT_NONE;
 	return list;
@@ -173,6 +204,29 @@ static void draw(struct view *v, struct ui *ui)
 		snprintf(line + l, sizeof line - l, "   订单 %s", av->order_number);
 	}
 	ui_text(y++, 2, COLS - 4, true, line);
+	if (a->service_reason[0] || a->done_at[0]) {
+		char done[17] = "";
+		time_t t;
+		if (a->done_at[0] && clock_parse_iso(a->done_at, &t))
+			clock_local(t, done);
+		snprintf(line, sizeof line, "%s%s%s%s", a->service_reason[0] ? "原因 " : "",
+			 a->service_reason, done[0] ? "   办结于 " : "", done);
+		ui_text(y++, 2, COLS - 4, true, line);
+	}
+	if (a->issued_serial[0] || a->tracking_no[0] || a->collector_name[0] ||
+	    a->authorised_name[0]) {
+		int l = 0;
+		line[0] = '\0';
+		if (a->issued_serial[0])
+			l += snprintf(line + l, sizeof line - (size_t)l, "新证书 %s  ", a->issued_serial);
+		if (a->tracking_no[0])
+			l += snprintf(line + l, sizeof line - (size_t)l, "%s %s  ", a->courier, a->tracking_no);
+		if (a->collector_name[0])
+			l += snprintf(line + l, sizeof line - (size_t)l, "领取人 %s  ", a->collector_name);
+		else if (a->authorised_name[0])
+			snprintf(line + l, sizeof line - (size_t)l, "授权领取人 %s", a->authorised_name);
+		ui_text(y++, 2, COLS - 4, true, line);
+	}
 	if (a->reason[0] && (a->status == APP_RETURNED || a->status == APP_CANCELLED)) {
 		attrset(ui_style(S_WARN));
 		snprintf(line, sizeof line, "%s原因：%s", a->status == APP_RETURNED ? "退回" : "取消",
@@ -259,26 +313,14 @@ static int key(struct view *v, struct ui *ui, const struct key *k)
 
 /* ---- forms opened from here ---- */
 
-struct ref {
-	char app_id[UUID_LEN + 1];
-	int pick;          /* the scan-folder file offered last (F6 again: the next older) */
-};
-
-static void free_ref(struct form_view *fv)
-{
-	free(fv->ctx);
-	fv->ctx = NULL;
-}
-
 static int attach_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *type = formw_get(&fv->w, "doc_type"), *path = formw_get(&fv->w, "path");
 	enum doc_type t = DOC_OTHER;
 	doc_type_parse(type, &t);
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_attach_file(&ui->app->svc, &ui->actor, ui->app->data_dir, r->app_id, t,
+	enum status st = svc_attach_file(&ui->app->svc, &ui->actor, ui->app->data_dir, fv->ref, t,
 					 path, NULL, &e);
 	free(type);
 	free(path);
@@ -294,11 +336,10 @@ static int attach_save(struct form_view *fv, struct ui *ui)
 static int attach_pick(struct form_view *fv, struct ui *ui, enum action a)
 {
 	(void)a;
-	struct ref *r = fv->ctx;
 	char path[4096];
 	struct err e;
 	err_clear(&e);
-	if (ui_scan_pick(ui, r->pick++, path, sizeof path, &e))
+	if (ui_scan_pick(ui, fv->pick++, path, sizeof path, &e))
 		formw_set(&fv->w, "path", path);
 	else
 		formw_error(&fv->w, "path", err_text(&e));
@@ -307,11 +348,10 @@ static int attach_pick(struct form_view *fv, struct ui *ui, enum action a)
 
 static int reason_cancel(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *reason = formw_get(&fv->w, "reason");
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_application_cancel(&ui->app->svc, &ui->actor, r->app_id, reason, &e);
+	enum status st = svc_application_cancel(&ui->app->svc, &ui->actor, fv->ref, reason, &e);
 	free(reason);
 	if (st != ST_OK) {
 		formw_show_err(&fv->w, &e);
@@ -321,15 +361,96 @@ static int reason_cancel(struct form_view *fv, struct ui *ui)
 	return R_HANDLED | R_CLOSE;
 }
 
+/* F6 in the review form: the next reason template, to edit before sending. */
+static int review_pick(struct form_view *fv, struct ui *ui, enum action a)
+{
+	(void)a;
+	const char *const *reasons = svc_return_reasons();
+	int n = 0;
+	while (reasons[n])
+		n++;
+	if (n == 0)
+		return R_HANDLED;
+	formw_set(&fv->w, "decision", "return");
+	formw_set(&fv->w, "reason", reasons[fv->pick++ % n]);
+	formw_focus(&fv->w, "reason");
+	ui_flash(ui, false, "常用退回原因 %d/%d；可直接修改，再按 F6 换一条。", (fv->pick - 1) % n + 1, n);
+	return R_HANDLED;
+}
+
+static int make_save(struct form_view *fv, struct ui *ui)
+{
+	char *serial = formw_get(&fv->w, "serial");
+	struct err e;
+	err_clear(&e);
+	enum status st = svc_application_make(&ui->app->svc, &ui->actor, fv->ref, serial, &e);
+	free(serial);
+	if (st != ST_OK) {
+		formw_show_err(&fv->w, &e);
+		return R_HANDLED;
+	}
+	ui_flash(ui, false, "已登记制证，申请单可领取。");
+	return R_HANDLED | R_CLOSE;
+}
+
+static int ship_save(struct form_view *fv, struct ui *ui)
+{
+	char *courier = formw_get(&fv->w, "courier"), *no = formw_get(&fv->w, "tracking_no");
+	struct err e;
+	err_clear(&e);
+	enum status st = svc_application_ship(&ui->app->svc, &ui->actor, fv->ref, courier, no, &e);
+	free(courier);
+	free(no);
+	if (st != ST_OK) {
+		formw_show_err(&fv->w, &e);
+		return R_HANDLED;
+	}
+	ui_flash(ui, false, "已登记寄出。");
+	return R_HANDLED | R_CLOSE;
+}
+
+static int collect_save(struct form_view *fv, struct ui *ui)
+{
+	char *name = formw_get(&fv->w, "name"), *idn = formw_get(&fv->w, "id_number");
+	struct err e;
+	err_clear(&e);
+	enum status st = svc_application_collect(&ui->app->svc, &ui->actor, fv->ref, name, idn, &e);
+	free(name);
+	free(idn);
+	if (st != ST_OK) {
+		formw_show_err(&fv->w, &e);
+		return R_HANDLED;
+	}
+	ui_flash(ui, false, "已登记领取。");
+	return R_HANDLED | R_CLOSE;
+}
+
+static int authorise_save(struct form_view *fv, struct ui *ui)
+{
+	char *name = formw_get(&fv->w, "name"), *idn = formw_get(&fv->w, "id_number");
+	struct err e;
+	err_clear(&e);
+	enum status st = svc_application_authorise(&ui->app->svc, &ui->actor, fv->ref, name, idn,
+						   &e);
+	bool cleared = !name || !*name;
+	free(name);
+	free(idn);
+	if (st != ST_OK) {
+		formw_show_err(&fv->w, &e);
+		return R_HANDLED;
+	}
+	ui_flash(ui, false, cleared ? "已取消授权领取人。" : "已登记授权领取人。");
+	return R_HANDLED | R_CLOSE;
+}
+
 static int review_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *decision = formw_get(&fv->w, "decision"), *reason = formw_get(&fv->w, "reason");
 	struct err e;
 	err_clear(&e);
 	bool accept = decision && strcmp(decision, "accept") == 0;
-	enum status st = accept ? svc_application_accept(&ui->app->svc, &ui->actor, r->app_id, &e)
-				: svc_application_return(&ui->app->svc, &ui->actor, r->app_id, reason, &e);
+	enum status st = accept ? svc_application_accept(&ui->app->svc, &ui->actor, fv->ref, &e)
+				: svc_application_return(&ui->app->svc, &ui->actor, fv->ref, reason, &e);
 	free(decision);
 	free(reason);
 	if (st != ST_OK) {
@@ -340,26 +461,23 @@ static int review_save(struct form_view *fv, struct ui *ui)
 	return R_HANDLED | R_CLOSE;
 }
 
-static struct form_view *open_with_ref(struct ui *ui, const char *form, const char *title,
-				       const char *intro, form_save_fn save, const char *app_id)
-{
-	struct form_view *fv = form_view_open(ui, form, title, intro, false, save);
-	if (!fv)
-		return NULL;
-	struct ref *r = calloc(1, sizeof *r);
-	if (!r) {
-		ui_close(ui, &fv->v);
-		return NULL;
-	}
-	snprintf(r->app_id, sizeof r->app_id, "%s", app_id);
-	fv->ctx = r;
-	fv->on_free = free_ref;
-	return fv;
-}
-
 struct detach {
 	char id[UUID_LEN + 1];
 };
+
+static int complete_cb(struct ui *ui, void *ctx, bool yes)
+{
+	struct app_view *av = ctx;
+	if (!yes)
+		return R_HANDLED;
+	struct err e;
+	err_clear(&e);
+	if (svc_application_complete(&ui->app->svc, &ui->actor, av->app.id, &e) != ST_OK)
+		dialog_message(ui, "无法办结", err_text(&e), true);
+	else
+		ui_flash(ui, false, "证书 %s 已登记注销，申请单已办结。", av->app.cert_serial);
+	return R_HANDLED;
+}
 
 static int detach_cb(struct ui *ui, void *ctx, bool yes)
 {
@@ -374,6 +492,102 @@ static int detach_cb(struct ui *ui, void *ctx, bool yes)
 	}
 	free(d);
 	return R_HANDLED;
+}
+
+/* The other applications of the same applicant or enterprise, newest
+ * first, as lines of the history dialog (at most `max`, this one left out). */
+static int related(struct app_view *av, struct ui *ui, const char *query, const char *title,
+		   char *text, int len, int cap)
+{
+	enum { MAXREL = 6 };
+	struct application list[MAXREL];
+	struct err e;
+	int n = svc_application_find(&ui->app->svc, query, "", "", "", PAGE_FIRST, "", list, MAXREL,
+				     &e);
+	int shown = 0;
+	for (int i = 0; i < n && len < cap - 300; i++) {
+		const struct application *o = &list[i];
+		if (strcmp(o->id, av->app.id) == 0)
+			continue;
+		if (!shown++)
+			len += snprintf(text + len, (size_t)(cap - len), "\n%s\n", title);
+		len += snprintf(text + len, (size_t)(cap - len), "%s  %.10s  %s%s  %s\n", o->number,
+				o->created_at, app_subject_label(o->subject), app_kind_label(o->kind),
+				app_status_label(o->status));
+	}
+	return len;
+}
+
+/* H: every change of state with who and when, then the applicant's and
+ * the enterprise's other applications. Caller frees. */
+static char *history_text(struct app_view *av, struct ui *ui)
+{
+	enum { CAP = 6000, MAXH = 40, SHOWN = 12 };
+	char *text = malloc(CAP);
+	if (!text)
+		return NULL;
+	struct history_item *h = calloc(MAXH, sizeof *h);
+	struct err e;
+	int n = h ? svc_history(&ui->app->svc, "application", av->app.id, h, MAXH, &e) : 0;
+	int len = 0;
+	text[0] = '\0';
+	if (n > SHOWN)
+		len += snprintf(text + len, CAP, "（较早的 %d 条见审计日志）\n", n - SHOWN);
+	for (int i = n > SHOWN ? n - SHOWN : 0; i < n && len < CAP - 400; i++) {
+		const char *label = audit_action_label(h[i].action);
+		time_t t;
+		char local[17] = "";
+		if (clock_parse_iso(h[i].at, &t))
+			clock_local(t, local);
+		bool why = h[i].reason[0] && (strcmp(h[i].action, "application.return") == 0 ||
+					      strcmp(h[i].action, "application.cancel") == 0);
+		len += snprintf(text + len, (size_t)(CAP - len), "%s  %s  %s%s%s%s%s\n", local,
+				h[i].actor_name, label ? label : h[i].action, h[i].status[0] ? " → " : "",
+				h[i].status, why ? "：" : "", why ? h[i].reason : "");
+	}
+	free(h);
+	if (n <= 0)
+		len += snprintf(text + len, (size_t)(CAP - len), "没有办理记录\n");
+	char title[300];
+	if (av->applicant.phone[0]) {
+		snprintf(title, sizeof title, "申请人 %s 的其他申请单：", av->applicant.name);
+		len = related(av, ui, av->applicant.phone, title, text, len, CAP);
+	}
+	if (av->app.subject == SUBJECT_ENTERPRISE && av->app.holder_code[0]) {
+		snprintf(title, sizeof title, "%s 的其他申请单：", av->app.holder_name);
+		len = related(av, ui, av->app.holder_code, title, text, len, CAP);
+	}
+	return text;
+}
+
+/* O and X on a scanned file: fetch it from the centre when it was scanned
+ * elsewhere, then open it with the viewer or copy it to exports/. */
+static void take_file(struct app_view *av, struct ui *ui, const struct attachment *t,
+		      enum attach_use use)
+{
+	struct err e;
+	err_clear(&e);
+	char path[PATH_MAX];
+	enum status st = svc_attachment_copy(&ui->app->svc, &ui->actor, ui->app->data_dir,
+					     av->app.number, t, use, path, &e);
+	if (st == ST_NOT_FOUND) {
+		ui_flash(ui, false, "正在从中心下载“%s”……", t->name);
+		ui_draw_now(ui);
+		st = sync_blob_fetch(ui->app, t->sha256, &e);
+		if (st == ST_OK)
+			st = svc_attachment_copy(&ui->app->svc, &ui->actor, ui->app->data_dir,
+						 av->app.number, t, use, path, &e);
+	}
+	if (st == ST_OK && use == ATTACH_VIEW)
+		st = viewer_open(config_get(&ui->app->cfg, "viewer", "xdg-open"), path, &e);
+	if (st != ST_OK) {
+		dialog_message(ui, use == ATTACH_VIEW ? "无法打开" : "无法导出", err_text(&e), true);
+		return;
+	}
+	if (use == ATTACH_VIEW)
+		ui_flash(ui, false, "已用查看程序打开“%s”。", t->name);
+	else
+		ui_flash(ui, false, "已导出到 %s", path);
 }
 
 static int action(struct view *v, struct ui *ui, enum action a)
@@ -407,9 +621,8 @@ static int action(struct view *v, struct ui *ui, enum action a)
 				   av->app.subject);
 		return R_HANDLED;
 	case ACT_ATTACH: {
-		struct form_view *fv = open_with_ref(ui, "attach", "添加扫描件",
-			"文件类型按内容识别（PDF、JPEG、PNG），每份不超过 20 MB。", attach_save,
-			av->app.id);
+		struct form_view *fv = form_view_open_ref(ui, "attach", "添加扫描件",
+			"文件类型按内容识别（PDF、JPEG、PNG），每份不超过 20 MB。", attach_save, av->app.id, NULL);
 		if (!fv)
 			return R_HANDLED;
 		char choices[1024];
@@ -458,39 +671,78 @@ static int action(struct view *v, struct ui *ui, enum action a)
 	case ACT_CANCEL_APP: {
 		char intro[160];
 		snprintf(intro, sizeof intro, "取消申请单 %s。取消后不能恢复。", av->app.number);
-		open_with_ref(ui, "reason", "取消申请单", intro, reason_cancel, av->app.id);
+		form_view_open_ref(ui, "reason", "取消申请单", intro, reason_cancel, av->app.id, NULL);
 		return R_HANDLED;
 	}
 	case ACT_REVIEW: {
 		char intro[200];
 		snprintf(intro, sizeof intro, "审核申请单 %s（%s）。请先核对材料。", av->app.number,
 			 av->app.holder_name);
-		open_with_ref(ui, "review", "审核", intro, review_save, av->app.id);
+		struct form_view *fv = form_view_open_ref(ui, "review", "审核", intro, review_save, av->app.id, NULL);
+		if (fv) {
+			static const enum action pick[] = { ACT_PICK, ACT_NONE };
+			form_view_actions(fv, pick, review_pick);
+		}
 		return R_HANDLED;
 	}
-	case ACT_PRINT: {
-		struct print_result pr;
-		if (svc_print_application(ui->app, &ui->actor, av->app.id, NULL, &pr, &e) != ST_OK) {
-			dialog_message(ui, "无法打印", err_text(&e), true);
-			return R_HANDLED;
-		}
-		char msg[1800], size[32], job[PRINTER_JOB_MAX] = "";
-		attach_size_text((long long)pr.bytes, size);
-		int len = snprintf(msg, sizeof msg, "%s 已生成：%d 页，%s。\n文件：%s", pr.document,
-				   pr.pages, size, pr.path);
-		const char *printer = svc_print_printer(ui->app, NULL);
-		if (printer) {
-			if (svc_print_send(printer, pr.path, job, &e) == ST_OK)
-				len += snprintf(msg + len, sizeof msg - (size_t)len, "\n已送打印机 %s（任务 %s）。",
-						printer, job);
-			else
-				len += snprintf(msg + len, sizeof msg - (size_t)len, "\n%s", err_text(&e));
-		}
-		if (pr.warning[0])
-			snprintf(msg + len, sizeof msg - (size_t)len, "\n注意：%s", pr.warning);
-		dialog_message(ui, "打印", msg, pr.warning[0] != '\0');
+	case ACT_MAKE: {
+		char intro[200];
+		snprintf(intro, sizeof intro, "申请单 %s（%s）的证书已制作：登记新证书的序列号。",
+			 av->app.number, av->app.holder_name);
+		form_view_open_ref(ui, "make", "制证完成", intro, make_save, av->app.id, NULL);
 		return R_HANDLED;
 	}
+	case ACT_COMPLETE: {
+		char text[256];
+		snprintf(text, sizeof text, "证书 %s 已在发证系统中注销了吗？确认后申请单 %s 办结，证书记为已注销。",
+			 av->app.cert_serial, av->app.number);
+		dialog_confirm(ui, "办结注销", text, complete_cb, av);
+		return R_HANDLED;
+	}
+	case ACT_SHIP: {
+		char intro[400], rp[32];
+		mask_mobile(av->app.recipient_phone, rp);
+		snprintf(intro, sizeof intro, "寄给 %s（%s）%s。", av->app.recipient, rp,
+			 av->app.recipient_address);
+		form_view_open_ref(ui, "ship", "登记寄出", intro, ship_save, av->app.id, NULL);
+		return R_HANDLED;
+	}
+	case ACT_COLLECT: {
+		char intro[300];
+		snprintf(intro, sizeof intro, "请核对领取人的身份证原件。可领取的人：经办人 %s%s%s%s。",
+			 av->applicant.name, av->app.subject == SUBJECT_PERSONAL ? "、持证人" : "",
+			 av->app.authorised_name[0] ? "、授权领取人 " : "", av->app.authorised_name);
+		struct form_view *fv = form_view_open_ref(ui, "collect", "登记领取", intro, collect_save, av->app.id, NULL);
+		if (fv)
+			formw_set(&fv->w, "name", av->applicant.name);
+		return R_HANDLED;
+	}
+	case ACT_AUTHORISE: {
+		struct form_view *fv = form_view_open_ref(ui, "authorise", "代领人",
+			"授权委托书中指定由他人领取证书时，登记被授权人的姓名和身份证号。", authorise_save, av->app.id, NULL);
+		if (fv) {
+			formw_set(&fv->w, "name", av->app.authorised_name);
+			formw_set(&fv->w, "id_number", av->app.authorised_id_number);
+		}
+		return R_HANDLED;
+	}
+	case ACT_PRINT:
+		print_ui_run(ui, PRINT_UI_APPLICATION, av->app.id);
+		return R_HANDLED;
+	case ACT_PRINT_PICKUP:
+		print_ui_run(ui, PRINT_UI_PICKUP, av->app.id);
+		return R_HANDLED;
+	case ACT_HISTORY: {
+		char *text = history_text(av, ui);
+		dialog_message(ui, "办理记录", text ? text : "没有记录", false);
+		free(text);
+		return R_HANDLED;
+	}
+	case ACT_VIEW_FILE:
+	case ACT_SAVE_FILE:
+		if (r && r->att >= 0)
+			take_file(av, ui, &av->atts[r->att], a == ACT_VIEW_FILE ? ATTACH_VIEW : ATTACH_EXPORT);
+		return R_HANDLED;
 	case ACT_AGAIN:
 		view_app_start(ui, av->app.applicant_id,
 			       av->app.enterprise_id[0] ? av->app.enterprise_id : NULL, av->app.kind,

@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "model/validate.h"
+#include "svc/app_kind.h"
 #include "svc/applicant.h"
 #include "svc/application.h"
+#include "svc/key.h"
 #include "svc/price.h"
+#include "util/clock.h"
 #include "ui/view_form.h"
 #include "ui/views.h"
 
@@ -21,6 +24,53 @@ static void free_ctx(struct form_view *fv)
 {
 	free(fv->ctx);
 	fv->ctx = NULL;
+}
+
+/*
+ * A renewal read from a KEY (view_app_renew_open) waits here while the
+ * applicant reads the agreement: the agreement screen then opens the form
+ * through view_app_form_open, which takes it. A renewal begun by hand
+ * (view_app_start) drops it, so a renewal whose agreement was refused is
+ * never filled in later by mistake.
+ */
+static struct {
+	bool set;
+	char applicant_id[UUID_LEN + 1];
+	enum app_subject subject;
+	struct app_prefill pf;
+} pending;
+
+void view_app_renew_open(struct ui *ui, const char *applicant_id, const char *enterprise_id,
+			 enum app_subject subject, const struct app_prefill *pf)
+{
+	pending.set = true;
+	snprintf(pending.applicant_id, sizeof pending.applicant_id, "%s", applicant_id);
+	pending.subject = subject;
+	pending.pf = *pf;
+	view_agreement_open(ui, applicant_id, enterprise_id && *enterprise_id ? enterprise_id : NULL,
+			    KIND_RENEWAL, subject);
+}
+
+/* Fill a new renewal form from the pending KEY renewal, if it is for it. */
+static void take_pending(struct form_view *fv, const char *applicant_id, enum app_kind kind,
+			 enum app_subject subject)
+{
+	if (!pending.set || kind != KIND_RENEWAL || subject != pending.subject ||
+	    strcmp(applicant_id, pending.applicant_id) != 0)
+		return;
+	const struct app_prefill *pf = &pending.pf;
+	const struct { const char *id, *value; } v[] = {
+		{ "cert_serial", pf->cert_serial }, { "credit_code", pf->credit_code },
+		{ "holder_name", pf->holder_name }, { "legal_rep", pf->legal_rep },
+		{ "address", pf->address }, { "phone", pf->phone },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i].value[0])
+			formw_set(&fv->w, v[i].id, v[i].value);
+	size_t len = strlen(fv->intro);
+	snprintf(fv->intro + len, sizeof fv->intro - len,
+		 "原证书序列号和持证信息已按 KEY 中的证书填写，请核对。");
+	pending.set = false;
 }
 
 /* ---- step 1 ---- */
@@ -46,6 +96,7 @@ static int start_save(struct form_view *fv, struct ui *ui)
 void view_app_start(struct ui *ui, const char *applicant_id, const char *enterprise_id,
 		    enum app_kind kind, enum app_subject subject)
 {
+	pending.set = false;
 	struct applicant a;
 	struct err e;
 	err_clear(&e);
@@ -84,6 +135,7 @@ void view_app_start(struct ui *ui, const char *applicant_id, const char *enterpr
 /* ---- the application form ---- */
 
 struct form_ctx {
+	struct applicant who;           /* fills the recipient when post is chosen */
 	char applicant_id[UUID_LEN + 1];
 	char app_id[UUID_LEN + 1];      /* "" when new */
 	enum app_kind kind;
@@ -96,7 +148,7 @@ static void input_of(struct form_view *fv, const struct form_ctx *c,
 	/* own[] collects the strings to free. */
 	static const char *const ids[] = { "years", "cert_serial", "credit_code", "holder_name",
 		"legal_rep", "phone", "address", "postal_code", "email", "delivery", "recipient",
-		"recipient_phone", "recipient_address", "recipient_postal" };
+		"recipient_phone", "recipient_address", "recipient_postal", "service_reason" };
 	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
 		own[i] = formw_get(&fv->w, ids[i]);
 	memset(in, 0, sizeof *in);
@@ -116,13 +168,16 @@ static void input_of(struct form_view *fv, const struct form_ctx *c,
 	in->recipient_phone = own[11];
 	in->recipient_address = own[12];
 	in->recipient_postal = own[13];
+	in->service_reason = own[14];
 }
+
+#define OWN_N 15
 
 static int form_save(struct form_view *fv, struct ui *ui)
 {
 	struct form_ctx *c = fv->ctx;
 	struct application_input in;
-	char *own[14];
+	char *own[OWN_N];
 	input_of(fv, c, &in, own);
 	struct err e;
 	err_clear(&e);
@@ -133,7 +188,7 @@ static int form_save(struct form_view *fv, struct ui *ui)
 	else
 		st = svc_application_create(&ui->app->svc, &ui->actor, c->applicant_id, &in,
 					    svc_agreement_version(), id, number, &e);
-	for (int i = 0; i < 14; i++)
+	for (int i = 0; i < OWN_N; i++)
 		free(own[i]);
 	if (st != ST_OK) {
 		formw_show_err(&fv->w, &e);
@@ -170,11 +225,15 @@ static void form_leave(struct form_view *fv, struct ui *ui, const char *field)
 	free(name);
 }
 
-/* Recipient fields only when the certificate is posted. */
+/* Recipient fields only when the certificate is posted; no delivery at all
+ * for the services done at the counter (revoke, unlock). */
 static void show_delivery(struct form_view *fv)
 {
+	const struct form_ctx *c = fv->ctx;
+	bool delivers = !c || app_kind_delivers(c->kind);
+	formw_hide(&fv->w, "delivery", !delivers);
 	char *d = formw_get(&fv->w, "delivery");
-	bool post = d && strcmp(d, "post") == 0;
+	bool post = delivers && d && strcmp(d, "post") == 0;
 	free(d);
 	static const char *const ids[] = { "recipient", "recipient_phone", "recipient_address",
 					   "recipient_postal" };
@@ -185,8 +244,27 @@ static void show_delivery(struct form_view *fv)
 static void form_edit(struct form_view *fv, struct ui *ui, const char *field)
 {
 	(void)ui;
-	if (strcmp(field, "delivery") == 0)
-		show_delivery(fv);
+	if (strcmp(field, "bound_cert") == 0) {
+		/* A bound certificate chosen: its serial, to check. */
+		char *serial = formw_get(&fv->w, "bound_cert");
+		if (serial && serial[0])
+			formw_set(&fv->w, "cert_serial", serial);
+		free(serial);
+		return;
+	}
+	if (strcmp(field, "delivery") != 0)
+		return;
+	show_delivery(fv);
+	/* Chosen post with nobody to post to yet: the applicant, to check. */
+	struct form_ctx *c = fv->ctx;
+	char *who = formw_get(&fv->w, "recipient");
+	if (who && !who[0]) {
+		formw_set(&fv->w, "recipient", c->who.name);
+		formw_set(&fv->w, "recipient_phone", c->who.phone);
+		formw_set(&fv->w, "recipient_address", c->who.address);
+		formw_set(&fv->w, "recipient_postal", c->who.postal_code);
+	}
+	free(who);
 }
 
 /* The years offered, with their prices, from the price list. */
@@ -211,6 +289,59 @@ static void years_choices(struct ui *ui, struct form_view *fv, enum app_kind k, 
 	}
 	formw_set_choices(&fv->w, "years", len ? choices : "0=价目表中没有此项");
 	formw_hide(&fv->w, "years", offered == 0 && len > 0);
+}
+
+/*
+ * The certificates the applicant has bound, offered for the kinds that
+ * name one (the serial field still takes a typed one). Revoked ones, and
+ * those expired past the 90 days, are left out. Returns how many were offered.
+ */
+static int bound_choices(struct ui *ui, struct form_view *fv, const char *applicant_id)
+{
+	struct cert_row rows[16];
+	struct err e;
+	int n = svc_cert_of_applicant(&ui->app->svc, applicant_id, rows, 16, &e);
+	char choices[2048];
+	int len = snprintf(choices, sizeof choices, "=（手工填写序列号）"), offered = 0;
+	time_t now = clock_now();
+	for (int i = 0; i < n && len < (int)sizeof choices - 160; i++) {
+		char state[512], until[17];
+		app_kind_cert_state(&rows[i], state, sizeof state);
+		/* Revoked ones, and those past the 90 days that count as revoked. */
+		if (state[0] || cert_row_days_left(&rows[i], now) < -CERT_RENEW_GRACE_DAYS)
+			continue;
+		clock_local(rows[i].not_after_t, until);
+		/* Labels are at most 63 bytes: the serial's start and the date. */
+		len += snprintf(choices + len, sizeof choices - (size_t)len, "|%s=%.12s%s 至 %.10s",
+				rows[i].serial, rows[i].serial, strlen(rows[i].serial) > 12 ? "…" : "",
+				until);
+		offered++;
+	}
+	formw_set_choices(&fv->w, "bound_cert", choices);
+	return offered;
+}
+
+/* The fields each kind uses, and a sentence on what the kind is. */
+static void fit_kind(struct ui *ui, struct form_view *fv, const char *applicant_id,
+		     enum app_kind kind)
+{
+	bool named = app_kind_needs_cert(kind) && kind != KIND_RENEWAL;
+	int offered = named ? bound_choices(ui, fv, applicant_id) : 0;
+	formw_hide(&fv->w, "bound_cert", offered == 0);
+	formw_hide(&fv->w, "cert_serial", kind == KIND_NEW);
+	formw_hide(&fv->w, "service_reason", !app_kind_takes_reason(kind));
+	static const char *const what[KIND__COUNT] = {
+		[KIND_CHANGE] = "变更：持证信息已变化，按新信息制作新证书，原证书随之注销。",
+		[KIND_REISSUE] = "补办：KEY 遗失或损坏，原证书注销，在新 KEY 上制作新证书；须写明原因。",
+		[KIND_REVOKE] = "注销：应持证人要求注销证书；须写明原因。审核员受理后登记注销即办结。",
+		[KIND_UNLOCK] = "解锁：KEY 的 PIN 已锁定。审核员受理后，申请人带 KEY 到柜台解锁并设置新 PIN。",
+	};
+	if (what[kind]) {
+		size_t len = strlen(fv->intro);
+		snprintf(fv->intro + len, sizeof fv->intro - len, "%s%s", what[kind],
+			 named && offered == 0 ? "申请人没有已绑定的证书：请先读取 KEY 绑定，或手工填写序列号。"
+					       : "");
+	}
 }
 
 void view_app_form_open(struct ui *ui, const char *applicant_id, const char *app_id,
@@ -253,6 +384,7 @@ void view_app_form_open(struct ui *ui, const char *applicant_id, const char *app
 		ui_close(ui, &fv->v);
 		return;
 	}
+	c->who = a;
 	snprintf(c->applicant_id, sizeof c->applicant_id, "%s", applicant_id);
 	snprintf(c->app_id, sizeof c->app_id, "%s", app_id ? app_id : "");
 	c->kind = kind;
@@ -262,12 +394,14 @@ void view_app_form_open(struct ui *ui, const char *applicant_id, const char *app
 	fv->on_leave = form_leave;
 	fv->on_edit = form_edit;
 	years_choices(ui, fv, kind, subject);
-	formw_hide(&fv->w, "cert_serial", kind == KIND_NEW);
+	fit_kind(ui, fv, applicant_id, kind);
 	if (app_id) {
 		char years[8];
 		snprintf(years, sizeof years, "%d", app.years);
 		formw_set(&fv->w, "years", years);
+		formw_set(&fv->w, "bound_cert", app.cert_serial);
 		formw_set(&fv->w, "cert_serial", app.cert_serial);
+		formw_set(&fv->w, "service_reason", app.service_reason);
 		formw_set(&fv->w, "credit_code", app.holder_code);
 		formw_set(&fv->w, "holder_name", app.holder_name);
 		formw_set(&fv->w, "legal_rep", app.legal_rep);
@@ -306,4 +440,5 @@ void view_app_form_open(struct ui *ui, const char *applicant_id, const char *app
 				formw_set(&fv->w, "phone", list[i].phone);
 			}
 	}
+	take_pending(fv, applicant_id, kind, subject);
 }

@@ -7,10 +7,13 @@
 #include "model/validate.h"
 #include "svc/applicant.h"
 #include "svc/application.h"
+#include "svc/key.h"
 #include "ui/listw.h"
 #include "ui/view_form.h"
 #include "ui/views.h"
+#include "ui/views_key.h"
 #include "ui/views_order.h"
+#include "util/clock.h"
 
 struct applicant_view {
 	struct view v;
@@ -20,6 +23,9 @@ struct applicant_view {
 	int nents;
 	struct listw list;
 	char error[256];
+	struct cert_row certs[3];    /* bound certificates, latest expiry first */
+	int ncerts;
+	long certs_total;
 };
 
 static const struct listw_col cols[] = {
@@ -64,7 +70,41 @@ static void load(struct applicant_view *av)
 	av->nents = svc_applicant_enterprises(&av->ui->app->svc, av->a.id, av->ents, 8, &e);
 	if (av->nents < 0)
 		av->nents = 0;
+	av->ncerts = svc_cert_of_applicant(&av->ui->app->svc, av->a.id, av->certs, 3, &e);
+	av->certs_total = svc_cert_count_of_applicant(&av->ui->app->svc, av->a.id);
 	listw_reload(&av->list, true);
+}
+
+/* The bound certificates, each with its validity and days left; returns
+ * the next row. */
+static int draw_certs(const struct applicant_view *av, int y)
+{
+	if (av->ncerts <= 0) {
+		ui_text(y++, 2, COLS - 4, true, "已绑定证书 —（按 K 读取 KEY 并绑定）");
+		return y;
+	}
+	char line[256];
+	snprintf(line, sizeof line, "已绑定证书 %ld 张%s", av->certs_total,
+		 av->certs_total > av->ncerts ? "，以下是到期最晚的几张" : "");
+	ui_text(y++, 2, COLS - 4, true, line);
+	time_t now = clock_now();
+	for (int i = 0; i < av->ncerts; i++, y++) {
+		const struct cert_row *c = &av->certs[i];
+		char holder[600], until[32], standing[512];
+		key_holder_text(c->cn, c->org, holder, sizeof holder);
+		clock_local(c->not_after_t, line);
+		snprintf(until, sizeof until, "至 %.10s", line);
+		cert_row_standing(c, now, standing, sizeof standing);
+		ui_text(y, 4, 22, true, holder);
+		ui_text(y, 27, 12, true, c->serial);
+		ui_text(y, 40, 14, false, until);
+		long left = cert_row_days_left(c, now);
+		attrset(left < 0 || c->revoked_at[0] || c->crl_revoked_at[0] ? ui_style(S_ERROR)
+			: left <= 30 ? ui_style(S_WARN) : A_NORMAL);
+		ui_text(y, 55, COLS - 57, true, standing);
+		attrset(A_NORMAL);
+	}
+	return y;
 }
 
 static void draw(struct view *v, struct ui *ui)
@@ -99,6 +139,7 @@ static void draw(struct view *v, struct ui *ui)
 	}
 	snprintf(line, sizeof line, "代办企业 %s", av->nents ? ents : "—");
 	ui_text(y++, 2, COLS - 4, true, line);
+	y = draw_certs(av, y);
 	if (av->error[0]) {
 		attrset(ui_style(S_ERROR));
 		ui_text(y, 2, COLS - 4, true, av->error);
@@ -227,6 +268,9 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		form_view_actions(fv, extra, portal_send);
 		return R_HANDLED;
 	}
+	case ACT_KEY:
+		view_key_open(ui, av->a.id);
+		return R_HANDLED;
 	case ACT_BACK:
 		return R_HANDLED | R_CLOSE;
 	default:
@@ -241,7 +285,7 @@ static void resume(struct view *v, struct ui *ui)
 }
 
 static const enum action actions[] = { ACT_OPEN, ACT_NEW, ACT_EDIT, ACT_PORTAL_PW, ACT_ORDER,
-				       ACT_BACK, ACT_NONE };
+				       ACT_KEY, ACT_BACK, ACT_NONE };
 static const struct view_ops ops = {
 	.name = "applicant", .actions = actions, .draw = draw, .key = key, .action = action,
 	.resume = resume,

@@ -109,6 +109,18 @@ struct form_view *form_view_open(struct ui *ui, const char *form, const char *ti
 	return fv;
 }
 
+struct form_view *form_view_open_ref(struct ui *ui, const char *form, const char *title,
+				     const char *intro, form_save_fn save, const char *ref,
+				     const char *ref2)
+{
+	struct form_view *fv = form_view_open(ui, form, title, intro, false, save);
+	if (fv) {
+		snprintf(fv->ref, sizeof fv->ref, "%s", ref ? ref : "");
+		snprintf(fv->ref2, sizeof fv->ref2, "%s", ref2 ? ref2 : "");
+	}
+	return fv;
+}
+
 void form_view_actions(struct form_view *fv, const enum action *extra, form_action_fn fn)
 {
 	int n = 0;

@@ -30,12 +30,19 @@ struct form_view {
 	char intro[512];
 	bool mandatory;              /* no Esc: setup, login, forced password change */
 	char ref[UUID_LEN + 1];      /* the record the form is about, if any */
+	char ref2[UUID_LEN + 1];     /* a second one (the payment of an order) */
+	int pick;                    /* how many times F6 offered a choice (scan folder, templates) */
 };
 
 /* Open the form named `form` (forms/NAME.def) with this title and intro.
  * Returns the view (owned by the stack) for pre-filling, or NULL. */
 struct form_view *form_view_open(struct ui *ui, const char *form, const char *title,
 				 const char *intro, bool mandatory, form_save_fn save);
+
+/* Open a form about a record (ref, and ref2 or NULL). */
+struct form_view *form_view_open_ref(struct ui *ui, const char *form, const char *title,
+				     const char *intro, form_save_fn save, const char *ref,
+				     const char *ref2);
 
 /* Offer more actions on a form view. */
 void form_view_actions(struct form_view *fv, const enum action *extra, form_action_fn fn);

@@ -7,6 +7,8 @@
 #include "model/validate.h"
 #include "svc/applicant.h"
 #include "svc/order.h"
+#include "svc/print.h"
+#include "ui/print_ui.h"
 #include "ui/view_form.h"
 #include "ui/views.h"
 #include "ui/views_order.h"
@@ -76,10 +78,21 @@ static const struct payment *refundable(const struct order_view *ov)
 	return NULL;
 }
 
+/* A payment that received money: a verified transfer or an online one
+ * (what a payment receipt can be printed for). */
+static bool money_received(const struct order_view *ov)
+{
+	for (int i = 0; i < ov->npays; i++)
+		if ((ov->pays[i].kind == PAYMENT_TRANSFER && strcmp(ov->pays[i].state, "verified") == 0) ||
+		    ov->pays[i].kind == PAYMENT_ONLINE)
+			return true;
+	return false;
+}
+
 static const enum action *actions_now(struct view *v, struct ui *ui)
 {
 	struct order_view *ov = (struct order_view *)v;
-	static enum action list[12];
+	static enum action list[16];
 	int n = 0;
 	const struct payment *t = live_transfer(ov);
 	bool unpaid = ov->o.status == ORDER_UNPAID;
@@ -98,6 +111,10 @@ static const enum action *actions_now(struct view *v, struct ui *ui)
 	if (actor_can(&ui->actor, ROLE_SUPERVISOR) && t && strcmp(t->state, "recorded") == 0 &&
 	    has_slip(ov) && strcmp(t->recorded_by, ui->actor.id) != 0)
 		list[n++] = ACT_VERIFY;
+	if (ov->o.number[0] && ov->o.status != ORDER_CANCELLED)
+		list[n++] = ACT_PRINT_RECEIPT;
+	if (money_received(ov))
+		list[n++] = ACT_PRINT_PAYMENT;
 	list[n++] = ACT_BACK;
 	list[n] = ACT_NONE;
 	return list;
@@ -203,40 +220,8 @@ static void draw(struct view *v, struct ui *ui)
 
 /* ---- forms ---- */
 
-struct ref {
-	char order_id[UUID_LEN + 1];
-	char payment_id[UUID_LEN + 1];
-	int pick;
-};
-
-static void free_ref(struct form_view *fv)
-{
-	free(fv->ctx);
-	fv->ctx = NULL;
-}
-
-static struct form_view *open_ref(struct ui *ui, const char *form, const char *title,
-				  const char *intro, form_save_fn save, const char *order_id,
-				  const char *payment_id)
-{
-	struct form_view *fv = form_view_open(ui, form, title, intro, false, save);
-	if (!fv)
-		return NULL;
-	struct ref *r = calloc(1, sizeof *r);
-	if (!r) {
-		ui_close(ui, &fv->v);
-		return NULL;
-	}
-	snprintf(r->order_id, sizeof r->order_id, "%s", order_id);
-	snprintf(r->payment_id, sizeof r->payment_id, "%s", payment_id ? payment_id : "");
-	fv->ctx = r;
-	fv->on_free = free_ref;
-	return fv;
-}
-
 static int transfer_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	struct svc *svc = &ui->app->svc;
 	static const char *const f[] = { "payer_name", "payer_account", "bank", "reference", "paid_on",
 					 "amount", "also", "slip" };
@@ -250,7 +235,7 @@ static int transfer_save(struct form_view *fv, struct ui *ui)
 	struct order others[ORDER_MAX_LINES];
 	int n = 0;
 	enum status st = ST_OK;
-	ids[n++] = r->order_id;
+	ids[n++] = fv->ref;
 	if (!parse_amount_fen(v[5] ? v[5] : "", &fen, &e)) {
 		st = err_field(&e, "amount", ST_INVALID, "%s", e.msg);
 	} else {
@@ -289,11 +274,10 @@ static int transfer_save(struct form_view *fv, struct ui *ui)
 
 static int pick_file(struct form_view *fv, struct ui *ui, const char *field)
 {
-	struct ref *r = fv->ctx;
 	char path[4096];
 	struct err e;
 	err_clear(&e);
-	if (!ui_scan_pick(ui, r->pick++, path, sizeof path, &e))
+	if (!ui_scan_pick(ui, fv->pick++, path, sizeof path, &e))
 		formw_error(&fv->w, field, err_text(&e));
 	else
 		formw_set(&fv->w, field, path);
@@ -315,11 +299,10 @@ static int file_pick(struct form_view *fv, struct ui *ui, enum action a)
 
 static int slip_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *path = formw_get(&fv->w, "path");
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_transfer_add_slip(ui->app, &ui->actor, r->payment_id, path, &e);
+	enum status st = svc_transfer_add_slip(ui->app, &ui->actor, fv->ref2, path, &e);
 	free(path);
 	if (st != ST_OK) {
 		formw_show_err(&fv->w, &e);
@@ -331,11 +314,10 @@ static int slip_save(struct form_view *fv, struct ui *ui)
 
 static int invoice_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *path = formw_get(&fv->w, "path");
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_order_invoice(ui->app, &ui->actor, r->order_id, path, &e);
+	enum status st = svc_order_invoice(ui->app, &ui->actor, fv->ref, path, &e);
 	free(path);
 	if (st != ST_OK) {
 		formw_show_err(&fv->w, &e);
@@ -347,13 +329,12 @@ static int invoice_save(struct form_view *fv, struct ui *ui)
 
 static int online_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *ch = formw_get(&fv->w, "channel"), *ref = formw_get(&fv->w, "reference");
 	enum pay_channel c = CHANNEL_WECHAT;
 	pay_channel_parse(ch ? ch : "", &c);
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_online_record(&ui->app->svc, &ui->actor, r->order_id, c, ref, &e);
+	enum status st = svc_online_record(&ui->app->svc, &ui->actor, fv->ref, c, ref, &e);
 	free(ch);
 	free(ref);
 	if (st != ST_OK) {
@@ -366,11 +347,10 @@ static int online_save(struct form_view *fv, struct ui *ui)
 
 static int cancel_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *reason = formw_get(&fv->w, "reason");
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_order_cancel(&ui->app->svc, &ui->actor, r->order_id, reason, &e);
+	enum status st = svc_order_cancel(&ui->app->svc, &ui->actor, fv->ref, reason, &e);
 	free(reason);
 	if (st != ST_OK) {
 		formw_show_err(&fv->w, &e);
@@ -382,13 +362,12 @@ static int cancel_save(struct form_view *fv, struct ui *ui)
 
 static int verify_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *d = formw_get(&fv->w, "decision"), *reason = formw_get(&fv->w, "reason");
 	bool verify = d && strcmp(d, "verify") == 0;
 	struct err e;
 	err_clear(&e);
-	enum status st = verify ? svc_transfer_verify(&ui->app->svc, &ui->actor, r->payment_id, &e)
-				: svc_transfer_reject(&ui->app->svc, &ui->actor, r->payment_id, reason, &e);
+	enum status st = verify ? svc_transfer_verify(&ui->app->svc, &ui->actor, fv->ref2, &e)
+				: svc_transfer_reject(&ui->app->svc, &ui->actor, fv->ref2, reason, &e);
 	free(d);
 	free(reason);
 	if (st != ST_OK) {
@@ -401,13 +380,12 @@ static int verify_save(struct form_view *fv, struct ui *ui)
 
 static int refund_save(struct form_view *fv, struct ui *ui)
 {
-	struct ref *r = fv->ctx;
 	char *amount = formw_get(&fv->w, "amount"), *reason = formw_get(&fv->w, "reason");
 	long long fen = 0;
 	struct err e;
 	err_clear(&e);
 	enum status st = parse_amount_fen(amount ? amount : "", &fen, &e)
-		? svc_refund(&ui->app->svc, &ui->actor, r->payment_id, fen, reason, NULL, &e)
+		? svc_refund(&ui->app->svc, &ui->actor, fv->ref2, fen, reason, NULL, &e)
 		: err_field(&e, "amount", ST_INVALID, "%s", e.msg);
 	free(amount);
 	free(reason);
@@ -436,7 +414,7 @@ static int action(struct view *v, struct ui *ui, enum action a)
 	case ACT_TRANSFER:
 		snprintf(intro, sizeof intro, "订单 %s 应付 ¥%s。请按汇款底单如实填写；同一流水号、同一金额不能重复登记。",
 			 ov->o.number, fen);
-		fv = open_ref(ui, "transfer", "登记对公转账", intro, transfer_save, ov->o.id, NULL);
+		fv = form_view_open_ref(ui, "transfer", "登记对公转账", intro, transfer_save, ov->o.id, NULL);
 		if (fv) {
 			formw_set(&fv->w, "payer_name", ov->o.holder_name);
 			formw_set(&fv->w, "amount", fen);
@@ -444,13 +422,13 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		}
 		return R_HANDLED;
 	case ACT_SLIP:
-		fv = open_ref(ui, "file", "补传汇款底单", "汇款底单的扫描件（PDF、JPEG 或 PNG）。",
+		fv = form_view_open_ref(ui, "file", "补传汇款底单", "汇款底单的扫描件（PDF、JPEG 或 PNG）。",
 			      slip_save, ov->o.id, t->id);
 		if (fv)
 			form_view_actions(fv, pick, file_pick);
 		return R_HANDLED;
 	case ACT_INVOICE:
-		fv = open_ref(ui, "file", "上传电子发票", "电子发票的 PDF 文件；以后可随时导出。",
+		fv = form_view_open_ref(ui, "file", "上传电子发票", "电子发票的 PDF 文件；以后可随时导出。",
 			      invoice_save, ov->o.id, NULL);
 		if (fv)
 			form_view_actions(fv, pick, file_pick);
@@ -458,18 +436,18 @@ static int action(struct view *v, struct ui *ui, enum action a)
 	case ACT_ONLINE:
 		snprintf(intro, sizeof intro, "订单 %s 应付 ¥%s，申请人已用微信或支付宝付款后登记交易号。",
 			 ov->o.number, fen);
-		open_ref(ui, "online", "在线支付", intro, online_save, ov->o.id, NULL);
+		form_view_open_ref(ui, "online", "在线支付", intro, online_save, ov->o.id, NULL);
 		return R_HANDLED;
 	case ACT_CANCEL_ORDER:
 		snprintf(intro, sizeof intro, "取消订单 %s。取消后其中的申请单可以重新下单。", ov->o.number);
-		open_ref(ui, "reason", "取消订单", intro, cancel_save, ov->o.id, NULL);
+		form_view_open_ref(ui, "reason", "取消订单", intro, cancel_save, ov->o.id, NULL);
 		return R_HANDLED;
 	case ACT_VERIFY: {
 		char amount[32];
 		format_fen(t->amount_fen, amount);
 		snprintf(intro, sizeof intro, "转账 ¥%s，付款人 %s，%s，流水号 %s，汇款日期 %s。请对照银行到账记录核实。",
 			 amount, t->payer_name, t->bank, t->reference, t->paid_on);
-		open_ref(ui, "verify", "核款", intro, verify_save, ov->o.id, t->id);
+		form_view_open_ref(ui, "verify", "核款", intro, verify_save, ov->o.id, t->id);
 		return R_HANDLED;
 	}
 	case ACT_REFUND: {
@@ -478,9 +456,15 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		format_fen(p->amount_fen, amount);
 		snprintf(intro, sizeof intro, "对%s ¥%s（%s）登记退款。退款是一条新的记录，原款项不会被修改。",
 			 payment_kind_label(p->kind), amount, p->reference);
-		open_ref(ui, "refund", "退款", intro, refund_save, ov->o.id, p->id);
+		form_view_open_ref(ui, "refund", "退款", intro, refund_save, ov->o.id, p->id);
 		return R_HANDLED;
 	}
+	case ACT_PRINT_RECEIPT:
+		print_ui_run(ui, PRINT_UI_RECEIPT, ov->o.id);
+		return R_HANDLED;
+	case ACT_PRINT_PAYMENT:
+		print_ui_run(ui, PRINT_UI_PAYMENT, ov->o.id);
+		return R_HANDLED;
 	case ACT_BACK:
 		return R_HANDLED | R_CLOSE;
 	default:
@@ -503,6 +487,20 @@ static int key(struct view *v, struct ui *ui, const struct key *k)
 	if (action_for_key(k, verify) == ACT_VERIFY && actor_can(&ui->actor, ROLE_SUPERVISOR) && t &&
 	    strcmp(t->state, "recorded") == 0 && strcmp(t->recorded_by, ui->actor.id) == 0) {
 		ui_flash(ui, true, "不能核实自己登记的转账，请由其他审核员核款。");
+		return R_HANDLED;
+	}
+	/* The print keys of documents that do not apply now say why. */
+	static const enum action prints[] = { ACT_PRINT_RECEIPT, ACT_PRINT_PAYMENT, ACT_NONE };
+	enum action p = action_for_key(k, prints);
+	struct err e;
+	err_clear(&e);
+	if (p == ACT_PRINT_PAYMENT && ov->o.number[0] && !money_received(ov)) {
+		if (!svc_print_payment_check(ui->app, ov->o.id, &e))
+			ui_flash(ui, true, "%s。", err_text(&e));
+		return R_HANDLED;
+	}
+	if (p == ACT_PRINT_RECEIPT && ov->o.status == ORDER_CANCELLED) {
+		ui_flash(ui, true, "订单 %s 已取消，不再打印回执。", ov->o.number);
 		return R_HANDLED;
 	}
 	return R_NONE;

@@ -1,7 +1,8 @@
 /*
  * The day-end report (日结) on screen: the day and the office at the top,
  * the report below as tables, with a bar beside each amount by payment
- * method. Enter or F2 counts again, PgUp/PgDn scroll, F6 exports the CSV
+ * method, and the KEY stock's counts (the day's movements, the ledger as
+ * read). Enter or F2 counts again, PgUp/PgDn scroll, F6 exports the CSV
  * to DATA/reports/. What a clerk sees is their own figures (svc/report.h).
  */
 #include <limits.h>
@@ -17,13 +18,13 @@
 #include "util/utf8.h"
 
 enum row_kind { ROW_BLANK, ROW_SECTION, ROW_NOTE, ROW_SUM, ROW_CLERK_HEAD, ROW_CLERK,
-		ROW_WAIT_HEAD, ROW_WAIT };
+		ROW_WAIT_HEAD, ROW_WAIT, ROW_COUNT };
 
 /* One line of the report as drawn. */
 struct row {
 	enum row_kind kind;
 	char text[192];               /* section title, note, label or name */
-	struct report_sum sum[3];     /* ROW_SUM: [0]; ROW_CLERK: orders, payments, refunds */
+	struct report_sum sum[3];     /* ROW_SUM, ROW_COUNT: [0]; ROW_CLERK: orders, payments, refunds */
 	bool total;
 	long long bar_max;            /* > 0: a bar for |sum[0].fen| against it */
 	int wait;                     /* ROW_WAIT: index into the report's waiting rows */
@@ -68,7 +69,7 @@ static bool barred(const char *section)
 static void build(struct report_view *rv)
 {
 	const struct day_report *d = &rv->r;
-	int cap = 3 * REPORT_LINES_MAX + d->nclerks + d->nwaiting + 16;
+	int cap = 3 * REPORT_LINES_MAX + d->nclerks + d->nwaiting + REPORT_STOCK_LINES_MAX + 24;
 	free(rv->rows);
 	rv->rows = calloc((size_t)cap, sizeof *rv->rows);
 	rv->nrows = rv->top = 0;
@@ -132,6 +133,22 @@ static void build(struct report_view *rv)
 	if (tot) {
 		memcpy(tot->sum, t, sizeof t);
 		tot->total = true;
+	}
+
+	/* The KEY stock: counts, not money. */
+	struct report_count k[REPORT_STOCK_LINES_MAX];
+	int nk = day_report_stock_lines(d, k, REPORT_STOCK_LINES_MAX);
+	for (int i = 0; i < nk; i++) {
+		if (i == 0 || strcmp(k[i].section, k[i - 1].section) != 0) {
+			bool own = d->own_only && strcmp(k[i].section, "stock_moves") == 0;
+			add(rv, cap, ROW_BLANK, NULL);
+			add(rv, cap, ROW_SECTION, own ? "当日 KEY 出入（本人经手）" : k[i].section_label);
+		}
+		struct row *r = add(rv, cap, ROW_COUNT, k[i].label);
+		if (r) {
+			r->sum[0].n = k[i].n;
+			r->total = k[i].total;
+		}
 	}
 
 	char title[192], yuan[32];
@@ -260,6 +277,12 @@ static void draw_row(struct report_view *rv, const struct row *r, int y)
 		}
 		break;
 	}
+	case ROW_COUNT:
+		attrset(r->total ? A_BOLD : A_NORMAL);
+		cell(y, X0 + 2, LABEL_W - 2, false, r->text);
+		count_cell(y, X0 + LABEL_W, COUNT_W, r->sum[0].n);
+		cell(y, X0 + LABEL_W + COUNT_W + 1, 4, false, "个");
+		break;
 	case ROW_CLERK_HEAD:
 		attrset(ui_style(S_DIM));
 		if (r->text[0]) { /* the groups, over their two columns */

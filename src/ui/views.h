@@ -23,6 +23,23 @@ void view_agreement_for(struct ui *ui, const struct application *app);
 /* The application form, to create (app_id NULL) or edit. */
 void view_app_form_open(struct ui *ui, const char *applicant_id, const char *app_id,
 			const char *enterprise_id, enum app_kind kind, enum app_subject subject);
+/* The supervisor's queues (svc/review.h enum queue), starting on one. */
+void view_queue_open(struct ui *ui, int queue);
+/* What a renewal read from a KEY fills in on the form ("" leaves a field
+ * as the form would have it). */
+struct app_prefill {
+	char cert_serial[SERIAL_MAX];
+	char credit_code[CREDIT_CODE_MAX];   /* enterprise */
+	char holder_name[ORG_NAME_MAX];      /* enterprise */
+	char legal_rep[PERSON_NAME_MAX];
+	char address[ADDRESS_MAX];
+	char phone[TEL_MAX];
+};
+/* A renewal from a certificate on a KEY: the agreement, then the renewal
+ * form of `subject` with the certificate's serial and holder filled in
+ * (pf is copied). enterprise_id (may be NULL) is the enterprise on record. */
+void view_app_renew_open(struct ui *ui, const char *applicant_id, const char *enterprise_id,
+			 enum app_subject subject, const struct app_prefill *pf);
 /* Find applications. */
 void view_apps_open(struct ui *ui);
 /* One application: details, documents, actions. */

@@ -10,6 +10,10 @@
  * expiry rules and printed dates are reproducible.
  */
 time_t clock_now(void);
+/* Run this thread's clock at a given time (the centre replays a command at
+ * the time it ran on the terminal); clock_now() returns it until cleared. */
+void clock_override(time_t t);
+void clock_override_clear(void);
 /* UTC ISO 8601 with seconds, "2026-11-25T08:00:00Z" (21 bytes with NUL). */
 void clock_iso(time_t t, char out[21]);
 /* UTC date "2026-11-25". */

@@ -19,9 +19,29 @@ static const char *const known_keys[] = {
 	"sms.retries",
 	"scan.folder",
 	"printer",
+	/* Program that opens a scanned document (words, no shell): "xdg-open". */
+	"viewer",
 	/* Printed on forms and receipts; empty (the default) is not printed. */
 	"authority.name",
 	"authority.address",
+	/* Sync with the centre (sync/sync.h): seconds between background
+	 * rounds, request timeouts, rows per pull page, the centre's CA file,
+	 * hosts reached without a proxy. */
+	"sync.interval",
+	"sync.connect_timeout_ms",
+	"sync.timeout_ms",
+	"sync.pull_limit",
+	"sync.ca_file",
+	"sync.noproxy",
+	/* Review queues: working hours an application may wait before its
+	 * age is shown as late (twice that: overdue). */
+	"review.target_hours",
+	/* Seconds the KEY screen waits for a KEY to be inserted. */
+	"key.wait_seconds",
+	/* The authority's revocation list: where it is published (http or
+	 * https) and the issuer certificate it must be signed by (svc/crl.h). */
+	"crl.url",
+	"crl.issuer_cert",
 };
 
 bool config_key_known(const char *key)

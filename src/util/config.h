@@ -33,6 +33,13 @@
  *   sms.retries     extra attempts (default 2)
  *   scan.folder     folder the document scanner saves into
  *   printer         printer name for lp
+ *   viewer          program opening a scanned document (default xdg-open)
+ *   authority.name, authority.address   printed on forms and receipts
+ *   sync.*          see sync/sync.h
+ *   review.target_hours  working hours before a queued application is late (24)
+ *   key.wait_seconds     how long the KEY screen waits for a KEY (60, 5..600)
+ *   crl.url, crl.issuer_cert  the revocation list's address and its issuer's
+ *                   certificate file (relative: in the data directory), svc/crl.h
  * A new setting is one more line in the table in config.c.
  */
 #include <stdbool.h>

@@ -7,23 +7,6 @@
 # more.
 source "$(dirname "$0")/lib.sh"
 
-q() { sqlite3 "$DATA/certdesk.db" "$1"; }
-login() { # user password
-	wait_for "请输入员工账号和密码"
-	keys Up Up C-u
-	type "$1"
-	keys Tab C-u
-	type "$2"
-	keys Enter
-	wait_for "主菜单"
-}
-logout() {
-	keys Escape Escape Escape Escape
-	wait_for "主菜单"
-	keys 9
-	wait_for "确定要注销登录吗"
-	keys Enter
-}
 sms_code() { grep -o "验证码 [0-9]\{6\}" "$DATA/sms-spool.txt" | tail -1 | cut -d' ' -f2; }
 
 # ---- set-up through the command line ----

@@ -105,3 +105,26 @@ check_stderr() {
 
 # Run certdesk as a command (not in tmux), against the same data directory.
 cd_cli() { "$CERTDESK_BIN/certdesk" --data "$DATA" "$@"; }
+
+# Query the program's database.
+q() { sqlite3 "$DATA/certdesk.db" "$1"; }
+
+# Log in at the login screen and wait for the main menu: user password.
+login() {
+	wait_for "请输入员工账号和密码"
+	keys Up Up C-u
+	type "$1"
+	keys Tab C-u
+	type "$2"
+	keys Enter
+	wait_for "主菜单"
+}
+
+# Back to the main menu from any depth, then log out.
+logout() {
+	keys Escape Escape Escape Escape Escape
+	wait_for "主菜单"
+	keys 9
+	wait_for "确定要注销登录吗"
+	keys Enter
+}

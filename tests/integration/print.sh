@@ -84,6 +84,13 @@ text_in_box() { # words-file x y w h  (mm)
 		$1 == 1 && $2 >= X0 && $4 <= X1 && $3 >= Y0 && $5 <= Y1 { printf "%s", $6 }' "$1"
 }
 
+# the value cell (mm) of a full-width field of page 1, found by its label,
+# so that the check follows the layout when rows move: "x y w h"
+field_box() { # words-file label height-mm
+	awk -v lab="$2" -v h="$3" 'BEGIN { k = 72 / 25.4 }
+		$1 == 1 && $6 == lab && !done { c = ($3 + $5) / 2 / k; printf "47 %.2f 148 %.2f\n", c - h / 2, h; done = 1 }' "$1"
+}
+
 # every page renders, and not blank
 renders() { # pdf label
 	local pages n files ink
@@ -140,16 +147,21 @@ renders "$T/form.pdf" form
 
 words "$T/form.pdf" >"$T/form.words"
 no_overlap "$T/form.words" form
-# the value cells of 单位名称 (x 47..195 mm, y 70..81) and 单位地址 (y 89..100)
+# the value cells of 单位名称 and 单位地址 (x 47..195 mm, 11 mm high)
 flat_name=$(printf '%s' "$LONG_NAME" | tr -d ' ')
 flat_addr=$(printf '%s' "$LONG_ADDR" | tr -d ' ')
-got=$(text_in_box "$T/form.words" 47 70 148 11)
+name_box=$(field_box "$T/form.words" 单位名称 11)
+addr_box=$(field_box "$T/form.words" 单位地址 11)
+[ -n "$name_box" ] && [ -n "$addr_box" ] || fail "form: the labels 单位名称 / 单位地址 were not found"
+got=$(text_in_box "$T/form.words" $name_box)
 [ "$got" = "$flat_name" ] && pass "form: the long enterprise name wraps inside its box" \
-	|| fail "form: enterprise name box holds \"$got\""
-got=$(text_in_box "$T/form.words" 47 89 148 11)
+	|| fail "form: enterprise name box ($name_box) holds \"$got\""
+got=$(text_in_box "$T/form.words" $addr_box)
 [ "$got" = "$flat_addr" ] && pass "form: the long address wraps inside its box" \
-	|| fail "form: address box holds \"$got\""
-lines=$(awk -v k=$((72)) 'BEGIN { k = 72 / 25.4 } $1 == 1 && $2 >= 47 * k - 1 && $3 >= 70 * k - 1 && $5 <= 81 * k + 1' "$T/form.words" | wc -l)
+	|| fail "form: address box ($addr_box) holds \"$got\""
+lines=$(awk -v box="$name_box" 'BEGIN { k = 72 / 25.4; split(box, b, " ") }
+	$1 == 1 && $2 >= b[1] * k - 1 && $3 >= b[2] * k - 1 && $5 <= (b[2] + b[4]) * k + 1 { n[int($5)] = 1 }
+	END { c = 0; for (i in n) c++; print c }' "$T/form.words")
 [ "$lines" -ge 2 ] || fail "form: the long name is not wrapped ($lines line)"
 grep -q 'clipped=0' <<<"$out" || fail "form: text was clipped: $out"
 
@@ -170,10 +182,10 @@ no_overlap "$T/ten.words" ten
 # nothing below the flow area (280 mm) but the page number
 low=$(awk 'BEGIN { k = 72 / 25.4 } $5 > 281 * k && $6 !~ /^(第|页|共|[0-9])/' "$T/ten.words")
 [ -z "$low" ] || fail "ten: text below the flow area: $low"
-if awk '$1 == 2' "$T/ten.words" | grep -q '份材料'; then
+if awk '$1 == 2' "$T/ten.words" | grep '份材料' >/dev/null; then
 	# rows continued: the sheet repeats the table heading and names itself
-	awk '$1 == 2' "$T/ten.words" | grep -q '材料名称' || fail "ten: no table heading on page 2"
-	awk '$1 == 2' "$T/ten.words" | grep -q '（续）' || fail "ten: no continuation caption on page 2"
+	awk '$1 == 2' "$T/ten.words" | grep '材料名称' >/dev/null || fail "ten: no table heading on page 2"
+	awk '$1 == 2' "$T/ten.words" | grep '（续）' >/dev/null || fail "ten: no continuation caption on page 2"
 fi
 # the declaration and its signature boxes stay together on one sheet
 [ "$(awk '/五、申请单位声明|经办人签字|以下由受理机构填写/ { print $1 }' "$T/ten.words" | sort -u | wc -l)" -eq 1 ] \
@@ -192,8 +204,8 @@ order=$(pdftotext "$T/forty.pdf" - 2>/dev/null | grep -o '材料[0-9]*号' | tr 
 [ "$(pdfinfo "$T/forty.pdf" | awk '/^Pages:/ { print $2 }')" -ge 2 ] || fail "forty: did not flow"
 words "$T/forty.pdf" >"$T/forty.words"
 no_overlap "$T/forty.words" forty
-awk '$1 == 2' "$T/forty.words" | grep -q '材料名称' || fail "forty: no table heading on page 2"
-awk '$1 == 2' "$T/forty.words" | grep -q '（续）' || fail "forty: no continuation caption on page 2"
+awk '$1 == 2' "$T/forty.words" | grep '材料名称' >/dev/null || fail "forty: no table heading on page 2"
+awk '$1 == 2' "$T/forty.words" | grep '（续）' >/dev/null || fail "forty: no continuation caption on page 2"
 renders "$T/forty.pdf" forty
 
 # ---- characters that cannot be printed are reported -----------------------
@@ -203,7 +215,7 @@ echo "$out"
 grep -q '^bad U+20BB7 outside_bmp applicant.name$' <<<"$out" || fail "U+20BB7 (outside the BMP) not reported"
 grep -q '^bad U+9FCC no_glyph enterprise.legal_rep$' <<<"$out" || fail "U+9FCC (not in the font) not reported"
 grep -q '以下字符无法打印' <<<"$out" || fail "no message for the unprintable characters"
-pdftotext "$T/bad.pdf" - 2>/dev/null | tr -d ' ' | grep -q '□三' || fail "the unprintable character is not marked □"
+pdftotext "$T/bad.pdf" - 2>/dev/null | tr -d ' ' | grep '□三' >/dev/null || fail "the unprintable character is not marked □"
 out=$("$demo" -o "$T/good.pdf" -d "$T/form.txt" application_enterprise)
 grep -q 'bad=0' <<<"$out" || fail "plain data reported as unprintable: $out"
 pass "unprintable characters reported"
@@ -233,63 +245,75 @@ renders "$T/agreement.pdf" agreement
 # ---- receipt, payment receipt, pickup slip ---------------------------------
 cat >"$T/order.txt" <<EOF
 authority.name=福建省数字安全证书管理有限公司
-authority.address=福建省福州市鼓楼区五四路158号环球广场18层
-authority.postal_code=350001
-authority.recipient=证书受理部
-authority.phone=0591-87000000
+authority.address=福建省福州市鼓楼区五四路158号环球广场18层 数字证书受理部（邮编 350001）
 order.number=FZ01-T03-20261125-D0003
 order.date=2026-11-25
-order.payer=福州市鼓楼区某某信息技术有限公司
+order.payer=$LONG_NAME
+order.payer_code=91350102MA2Y4XXL3K
 order.amount=128050
 order.payment=对公转账
+order.status=待缴费
 applicant.name=张三
-applicant.mobile=13812345678
+applicant.mobile=138****5678
 applications[0].number=FZ01-T03-20261125-0007
 applications[0].kind=新办
 applications[0].subject=企业证书
-applications[0].years=2
-applications[0].materials=申请表、协议书、营业执照副本复印件、经办人身份证复印件，均加盖公章
+applications[0].years=2年
+applications[0].holder=福州市鼓楼区某某信息技术有限公司
+applications[0].materials=1. 申请表和服务协议：经办人签字，加盖单位公章\n2. 营业执照副本复印件：加盖单位公章\n3. 经办人身份证复印件：加盖单位公章
 applications[0].amount=80000
 applications[1].number=FZ01-T03-20261125-0008
 applications[1].kind=续费
 applications[1].subject=企业证书
-applications[1].years=1
-applications[1].materials=本回执及需续费的 USB KEY
+applications[1].years=1年
+applications[1].holder=福州市鼓楼区某某信息技术有限公司
+applications[1].materials=1. 申请表和服务协议：经办人签字，加盖单位公章\n2. 原证书所在的 USB KEY
 applications[1].amount=48050
 delivery.method=邮寄
 delivery.recipient=张三
-delivery.phone=13812345678
-delivery.address=福建省福州市鼓楼区五四路158号
+delivery.phone=138****5678
+delivery.address=$LONG_ADDR
 invoice.title=福州市鼓楼区某某信息技术有限公司
 invoice.tax_id=91350102MA2Y4XXL3K
-invoice.email=finance@example.com
-payment.number=SK-20261125-0001
+payment.number=0190a4c0-0000-7000-8000-000000000123
 payment.date=2026-11-26
 payment.method=对公转账
+payment.bank=中国银行，账号尾号 6789
 payment.reference=HK20261126001
+payment.amount=128050
 payment.verifier=赵六
+payment.note=
+slip.number=FZ01-T03-20261125-0007
+slip.payer=福州市鼓楼区某某信息技术有限公司
+pickup.holders=经办人 张三；授权领取人 王五（凭授权委托书）
 certificates[0].application=FZ01-T03-20261125-0007
-certificates[0].subject=福州市鼓楼区某某信息技术有限公司
+certificates[0].what=企业证书 新办
+certificates[0].years=2年
+certificates[0].holder=福州市鼓楼区某某信息技术有限公司
 certificates[0].serial=5A3F0098C1D2
-certificates[0].not_after=2028-11-25
-certificates[0].key=K001
-collector.name=张三
+certificates[0].made=2026-11-25
 office.name=鼓楼受理点
 clerk.name=李四
 EOF
 for doc in receipt payment_receipt pickup_slip; do
-	"$demo" -o "$T/$doc.pdf" -d "$T/order.txt" $doc >/dev/null || fail "printdemo $doc"
+	"$demo" -o "$T/$doc.pdf" -d "$T/order.txt" $doc >"$T/$doc.out" || fail "printdemo $doc"
+	grep -q 'clipped=0' "$T/$doc.out" || fail "$doc: text was clipped: $(cat "$T/$doc.out")"
 	pdftotext "$T/$doc.pdf" - 2>/dev/null | tr -d ' \n' >"$T/$doc.flat"
 	renders "$T/$doc.pdf" $doc
 	words "$T/$doc.pdf" >"$T/$doc.words"
 	no_overlap "$T/$doc.words" $doc
 done
-has_text "$T/receipt.flat" receipt "数字证书业务回执" "订单号：FZ01-T03-20261125-D0003" "1,280.50元" "对公转账" \
-	"FZ01-T03-20261125-0008" "本回执及需续费的USBKEY" "经办人身份证复印件" "三、材料寄送地址" \
-	"福建省福州市鼓楼区五四路158号环球广场18层（邮编350001）" "证书受理部" "finance@example.com"
+has_text "$T/receipt.flat" receipt "数字证书业务回执" "订单号：FZ01-T03-20261125-D0003" "¥1,280.50（壹仟贰佰捌拾元伍角整）" \
+	"对公转账（待缴费）" "FZ01-T03-20261125-0008" "原证书所在的USBKEY" "经办人身份证复印件：加盖单位公章" \
+	"三、材料寄送地址" "福建省福州市鼓楼区五四路158号环球广场18层数字证书受理部（邮编350001）" "$flat_name" "$flat_addr"
 has_text "$T/payment_receipt.flat" payment_receipt "数字证书服务费收款凭证" "¥1,280.50" "壹仟贰佰捌拾元伍角整" \
-	"800.00" "480.50" "HK20261126001" "赵六"
-has_text "$T/pickup_slip.flat" pickup_slip "数字证书领取单" "5A3F0098C1D2" "K001" "领取人签字" "打印日期：2026年11月25日"
+	"800.00" "480.50" "HK20261126001" "赵六" "中国银行，账号尾号6789"
+has_text "$T/pickup_slip.flat" pickup_slip "数字证书领取单" "5A3F0098C1D2" "领取人签字" "打印日期：2026年11月25日" \
+	"经办人张三；授权领取人王五（凭授权委托书）"
+# the receipt's long payer wraps inside its cell (label 28 mm wide: x 43..195)
+box=$(field_box "$T/receipt.words" 缴费单位/个人 11 | awk '{ print 43, $2, 152, $4 }')
+got=$(text_in_box "$T/receipt.words" $box)
+[ "$got" = "$flat_name" ] && pass "receipt: the long payer wraps inside its box" || fail "receipt: payer box ($box) holds \"$got\""
 
 # ---- a bad layout is refused with its line number -------------------------
 printf 'page\ntext 10 10 "ok"\ntxet 10 20 "typo"\n' >"$T/bad.layout"

@@ -6,8 +6,9 @@
 # report's text (labels, figures, columns aligned by display width), its
 # CSV (BOM, header, every section adding up, totals equal to what the
 # database holds), a clerk's own view, offices, usage errors, the audit
-# entries; the price list and an admin's change of it, which leaves placed
-# orders alone.
+# entries; the KEY stock's counts in the CSV (movements of the day, the
+# ledger as read, adding up); the price list and an admin's change of it,
+# which leaves placed orders alone.
 set -euo pipefail
 : "${CERTDESK_BIN:?}" "${TEST_TMP:?}"
 T=$TEST_TMP
@@ -82,6 +83,12 @@ mk 2025-06-09T16:30:00Z li.si place online "${A[3]}"; O5=$out                  #
 mk 2025-06-09T16:30:00Z li.si online "$O5" alipay AP20250610001
 mk 2025-06-10T03:00:00Z li.si transfer "$O3" 500 TX-0002 "$T/slip.pdf"; T3=$out   # again, waiting
 [ "${O1:0:19}" = DD-SZFT-01-20250609 ] || die "order number $O1"
+# The KEY stock: three received and one issued on day 1, one taken back
+# damaged on day 2.
+CERTDESK_NOW=2025-06-09T00:30:00Z expect_rc 0 cd_ --user li.si stock receive KS-0001..KS-0003 --note 入库单1
+CERTDESK_NOW=2025-06-09T05:00:00Z expect_rc 0 cd_ --user zhao.liu application accept "${A[0]}"
+CERTDESK_NOW=2025-06-09T05:00:00Z expect_rc 0 cd_ --user zhao.liu stock issue "${A[0]}" KS-0001
+CERTDESK_NOW=2025-06-10T02:00:00Z expect_rc 0 cd_ --user wang.wu stock damage KS-0002 --note 无法识别
 
 # The reports are read the next day.
 export CERTDESK_NOW=2025-06-10T06:00:00Z
@@ -104,7 +111,7 @@ expect_rc 0 cd_ --user zhao.liu report day --date 2025-06-09
 [ "$(sq "SELECT count(*) FROM audit_log WHERE action = 'report.day'")" = $((reads + 1)) ] || die "no audit entry"
 [ "$(sq "SELECT actor_name FROM audit_log WHERE action = 'report.day' ORDER BY seq DESC LIMIT 1")" = zhao.liu ] ||
 	die "audit actor"
-sq "SELECT after FROM audit_log WHERE action = 'report.day' ORDER BY seq DESC LIMIT 1" | grep -q '"date":"2025-06-09"' ||
+sq "SELECT after FROM audit_log WHERE action = 'report.day' ORDER BY seq DESC LIMIT 1" | grep '"date":"2025-06-09"' >/dev/null ||
 	die "audit detail"
 day1=$out
 has "日结报表  2025-06-09 星期一"
@@ -220,8 +227,13 @@ def fen(s):  # yuan with two decimals to fen, in integers
 meta = {r[1]: r[5] for r in rows[1:] if r[0] == "report"}
 assert meta["date"] == "2025-06-09" and meta["office"].startswith("SZFT"), meta
 sections = {}
+counts = {}
 for r in rows[1:]:
     if r[0] == "report":
+        continue
+    if r[0].startswith("stock_"):  # KEYs counted, not money: no amount
+        assert r[4] == "", r
+        counts.setdefault(r[0], {})[r[1]] = int(r[3])
         continue
     sections.setdefault(r[0], []).append((r[1], int(r[3]), fen(r[4])))
 def total(sec, item="total"):
@@ -251,7 +263,13 @@ assert total("transfers", "rejected") == (1, 50000)
 assert [i for i, n, f in sections["clerk_orders"]] == ["li.si", "wang.wu", "zhao.liu"]
 assert sections["waiting"][0] == ("total", 1, 50000), sections["waiting"]
 assert sections["waiting"][1][:3] == ("TX-0002", 1, 50000), sections["waiting"]
+# The KEY stock: day 1's movements, the ledger when read (day 2), adding up.
+assert counts["stock_moves"] == {"receive": 3, "issue": 1, "damage": 0, "return": 0}, counts
+now = counts["stock_now"]
+assert now == {"in_stock": 1, "issued": 1, "damaged": 1, "returned": 0, "total": 3}, now
+assert sum(v for k, v in now.items() if k != "total") == now["total"]
 EOF
+[ "$(sq "SELECT count(*) FROM key_stock")" = 3 ] || die "the ledger holds three KEYs"
 
 # ---- the price list ----
 expect_rc 0 cd_ price list

@@ -15,6 +15,8 @@
  *        [--cert 9a|9c|9d|9e=FILE]... [--certinfo SLOT=HEXBYTE]...
  *        [--guid HEX32] [--fascn HEX50]
  *        [--pin 111111] [--puk 12345678] [--pin-tries 3] [--puk-tries 3]
+ *        [--pin-left N] [--puk-left N]
+ *                          tries left at the start (0: blocked), default all
  *        [--not-piv]       a card without the PIV application (SELECT: 6A82)
  *        [--exact-le]      answer 6Cxx when Le differs from a short answer (as T=0 cards do)
  *        [--stall INS:N --stall-file PATH]
@@ -602,7 +604,7 @@ static void hex_arg(const char *s, uint8_t *out, size_t n)
 int main(int argc, char **argv)
 {
 	const char *host = "127.0.0.1";
-	int port = 0;
+	int port = 0, pin_left = -1, puk_left = -1;
 	/* Default identifiers: a fixed GUID and a FASC-N of zeros' encoding. */
 	hex_arg("C3D1E5A0000000000000000000000001", card.guid, 16);
 	memset(card.fascn, 0, sizeof card.fascn);
@@ -645,6 +647,10 @@ int main(int argc, char **argv)
 			card.pin_max = atoi(v);
 		} else if (strcmp(a, "--puk-tries") == 0) {
 			card.puk_max = atoi(v);
+		} else if (strcmp(a, "--pin-left") == 0) {
+			pin_left = atoi(v);
+		} else if (strcmp(a, "--puk-left") == 0) {
+			puk_left = atoi(v);
 		} else if (strcmp(a, "--stall") == 0) {
 			unsigned ins;
 			if (sscanf(v, "%x:%d", &ins, &card.stall_n) != 2 || card.stall_n < 1)
@@ -666,8 +672,10 @@ int main(int argc, char **argv)
 		die("--stall needs --stall-file");
 	if (card.pin_max < 1 || card.pin_max > 15 || card.puk_max < 1 || card.puk_max > 15)
 		die("tries must be 1 to 15");
-	card.pin_tries = card.pin_max;
-	card.puk_tries = card.puk_max;
+	if (pin_left > card.pin_max || puk_left > card.puk_max)
+		die("tries left cannot exceed the tries");
+	card.pin_tries = pin_left >= 0 ? pin_left : card.pin_max;
+	card.puk_tries = puk_left >= 0 ? puk_left : card.puk_max;
 	signal(SIGPIPE, SIG_IGN);
 
 	int fd = connect_to(host, port);

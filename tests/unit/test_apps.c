@@ -8,9 +8,13 @@
 
 #include "adapt/sms.h"
 #include "store/audit.h"
+#include "store/cert_repo.h"
+#include "svc/app_kind.h"
 #include "svc/applicant.h"
 #include "svc/application.h"
+#include "svc/key.h"
 #include "svc/staff.h"
+#include "util/clock.h"
 #include "unit.h"
 #include "util/fs.h"
 
@@ -448,6 +452,214 @@ static void test_find(void)
 	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "%%", PAGE_FIRST, "", people, 4, &e), 0);
 }
 
+/* ---- the service kinds: change, reissue, revoke, unlock ---- */
+
+static void test_kind_rules(void)
+{
+	struct err e;
+	CU_ASSERT_FALSE(app_kind_needs_cert(KIND_NEW));
+	CU_ASSERT_TRUE(app_kind_needs_cert(KIND_UNLOCK));
+	CU_ASSERT_TRUE(app_kind_makes_cert(KIND_REISSUE));
+	CU_ASSERT_FALSE(app_kind_makes_cert(KIND_REVOKE));
+	CU_ASSERT_TRUE(app_kind_has_years(KIND_RENEWAL));
+	CU_ASSERT_FALSE(app_kind_has_years(KIND_CHANGE));
+	CU_ASSERT_TRUE(app_kind_needs_reason(KIND_REVOKE));
+	CU_ASSERT_TRUE(app_kind_takes_reason(KIND_CHANGE));
+	CU_ASSERT_FALSE(app_kind_needs_reason(KIND_CHANGE));
+	CU_ASSERT_FALSE(app_kind_takes_reason(KIND_UNLOCK));
+	CU_ASSERT_FALSE(app_kind_delivers(KIND_REVOKE));
+	CU_ASSERT_TRUE(app_kind_delivers(KIND_REISSUE));
+	/* Revoke and unlock make nothing: no "made", no pickup; they complete. */
+	CU_ASSERT_FALSE(app_kind_allows(KIND_REVOKE, APP_MAKE, &e));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "注销申请不制作证书"));
+	CU_ASSERT_FALSE(app_kind_allows(KIND_UNLOCK, APP_COLLECT, &e));
+	CU_ASSERT_TRUE(app_kind_allows(KIND_UNLOCK, APP_COMPLETE, &e));
+	CU_ASSERT_FALSE(app_kind_allows(KIND_CHANGE, APP_COMPLETE, &e));
+	CU_ASSERT_TRUE(app_kind_allows(KIND_CHANGE, APP_MAKE, &e));
+	enum app_status to;
+	CU_ASSERT_TRUE(app_transition(APP_ACCEPTED, APP_COMPLETE, &to, &e));
+	CU_ASSERT_EQUAL(to, APP_DONE);
+	CU_ASSERT_FALSE(app_transition(APP_PENDING_REVIEW, APP_COMPLETE, &to, &e));
+	CU_ASSERT_FALSE(app_supervisor_may_edit(APP_DONE));
+	CU_ASSERT_STRING_EQUAL(app_status_label(APP_DONE), "已办结");
+	/* Documents per kind. */
+	enum doc_type d[DOC__COUNT];
+	int n = app_required_docs(KIND_REISSUE, SUBJECT_PERSONAL, d);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(d[1], DOC_LOSS_STATEMENT);
+	n = app_required_docs(KIND_UNLOCK, SUBJECT_ENTERPRISE, d);
+	CU_ASSERT_EQUAL(n, 2); /* the agent's ID and the authorisation: the KEY is in hand */
+	n = app_required_docs(KIND_CHANGE, SUBJECT_ENTERPRISE, d);
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_EQUAL(d[n - 1], DOC_CHANGE_PROOF);
+}
+
+/* A certificate of the enterprise as read from a KEY, bound to `who`. */
+static void bind_cert(const char *who, int n, const char *card, time_t nb, time_t na, char serial[64])
+{
+	struct cert c;
+	memset(&c, 0, sizeof c);
+	snprintf(c.subject_cn, sizeof c.subject_cn, "张三");
+	snprintf(c.subject_o, sizeof c.subject_o, "福州某某科技有限公司");
+	snprintf(c.subject_ou, sizeof c.subject_ou, "91350100M000100Y43");
+	snprintf(c.subject, sizeof c.subject, "CN=张三, OU=91350100M000100Y43, O=福州某某科技有限公司, C=CN");
+	snprintf(c.issuer, sizeof c.issuer, "CN=某某数字认证测试CA, C=CN");
+	snprintf(c.serial, sizeof c.serial, "5A3F%08X", n);
+	c.not_before = nb;
+	c.not_after = na;
+	clock_iso(nb, c.not_before_iso);
+	clock_iso(na, c.not_after_iso);
+	c.key_alg = CERT_KEY_SM2;
+	snprintf(c.key_desc, sizeof c.key_desc, "SM2");
+	snprintf(c.sig_alg, sizeof c.sig_alg, "SM2-with-SM3");
+	for (int i = 0; i < 64; i++) {
+		c.sha256[i] = "0123456789ABCDEF"[(n * 7 + i) % 16];
+		c.sm3[i] = "FEDCBA9876543210"[(n * 5 + i) % 16];
+	}
+	struct err e;
+	CU_ASSERT_EQUAL(svc_cert_bind(&svc, &clerk, who, &c, card, TOKEN_SLOT_AUTH, &e), ST_OK);
+	snprintf(serial, 64, "%s", c.serial);
+}
+
+static enum status service(enum app_kind k, const char *who, const char *serial, const char *reason,
+			   char id[UUID_LEN + 1], struct err *e)
+{
+	struct application_input in = enterprise_in;
+	in.kind = k;
+	in.years = 0;
+	in.cert_serial = serial;
+	in.service_reason = reason;
+	return svc_application_create(&svc, &clerk, who, &in, svc_agreement_version(), id, NULL, e);
+}
+
+static void papers(const char *id)
+{
+	struct err e;
+	struct application a;
+	svc_application_get(&svc, id, &a, &e);
+	struct doc_item items[DOC__COUNT];
+	int n = svc_application_docs(&svc, &a, items, DOC__COUNT, &e);
+	for (int i = 0; i < n; i++)
+		if (items[i].required)
+			svc_application_paper(&svc, &clerk, id, items[i].type, true, &e);
+}
+
+static void test_service_kinds(void)
+{
+	struct err e;
+	time_t now = clock_now();
+	char serial[64], old[64], other[64], id[UUID_LEN + 1], id2[UUID_LEN + 1];
+	int w = WRITES();
+	/* A certificate nobody read from a KEY is refused, naming the field. */
+	CU_ASSERT_EQUAL(service(KIND_REVOKE, applicant, "5A3F0000FFFF", "企业注销", id, &e), ST_NOT_FOUND);
+	CU_ASSERT_STRING_EQUAL(e.field, "cert_serial");
+	CU_ASSERT_EQUAL(service(KIND_UNLOCK, applicant, "", NULL, id, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "cert_serial");
+	CU_ASSERT_EQUAL(WRITES(), w);
+
+	bind_cert(applicant, 1, "C3D1E5A0000000000000000000000001", now - 30 * 86400L, now + 300 * 86400L,
+		  serial);
+	bind_cert(applicant, 2, "", now - 500 * 86400L, now - 100 * 86400L, old);
+	char someone[UUID_LEN + 1];
+	CU_ASSERT_TRUE_FATAL(reg("13600000009", "周九", "11010519491231002X", someone, &e));
+	w = WRITES();
+	/* Revoke and reissue need a reason; it is kept as typed, trimmed. */
+	CU_ASSERT_EQUAL(service(KIND_REVOKE, applicant, serial, "  ", id, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "service_reason");
+	CU_ASSERT_EQUAL(service(KIND_REISSUE, applicant, serial, NULL, id, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "service_reason");
+	/* Expired more than 90 days ago: revoked by the rule already. */
+	CU_ASSERT_EQUAL(service(KIND_CHANGE, applicant, old, NULL, id, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "超过 90 天已被注销"));
+	/* Another person's application cannot name this enterprise's certificate... */
+	struct application_input mine = enterprise_in;
+	mine.kind = KIND_UNLOCK;
+	mine.subject = SUBJECT_PERSONAL;
+	mine.cert_serial = serial;
+	mine.address = "深圳市福田区深南大道1号";
+	CU_ASSERT_EQUAL(svc_application_create(&svc, &clerk, someone, &mine, svc_agreement_version(), id,
+					       NULL, &e), ST_DENIED);
+	CU_ASSERT_STRING_EQUAL(e.field, "cert_serial");
+	CU_ASSERT_EQUAL(WRITES(), w);
+
+	/* A revoke, with years forced to 0 and no delivery. */
+	struct application_input in = enterprise_in;
+	in.kind = KIND_REVOKE;
+	in.years = 2;
+	in.cert_serial = serial;
+	in.service_reason = "  企业已注销 ";
+	in.delivery = DELIVERY_POST;
+	in.recipient = "张三";
+	in.recipient_phone = "13812345678";
+	in.recipient_address = "福州市鼓楼区五四路100号";
+	CU_ASSERT_EQUAL_FATAL(svc_application_create(&svc, &clerk, applicant, &in, svc_agreement_version(),
+						     id, NULL, &e), ST_OK);
+	struct application a;
+	CU_ASSERT_EQUAL(svc_application_get(&svc, id, &a, &e), ST_OK);
+	CU_ASSERT_EQUAL(a.kind, KIND_REVOKE);
+	CU_ASSERT_EQUAL(a.years, 0);
+	CU_ASSERT_EQUAL(a.delivery, DELIVERY_PICKUP);
+	CU_ASSERT_STRING_EQUAL(a.recipient, "");
+	CU_ASSERT_STRING_EQUAL(a.service_reason, "企业已注销");
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM outbox WHERE command = 'application.create@1'"
+			      " AND payload LIKE '%\"service_reason\":\"  企业已注销 \"%'"), 1);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'application.create'"
+			      " AND after LIKE '%\"service_reason\":\"企业已注销\"%'"), 1);
+	/* One live revoke per certificate. */
+	CU_ASSERT_EQUAL(service(KIND_REVOKE, applicant, serial, "再来一次", id2, &e), ST_EXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, a.number));
+	/* An edit keeps the reason rules. */
+	in.service_reason = "";
+	CU_ASSERT_EQUAL(svc_application_update(&svc, &clerk, id, &in, &e), ST_INVALID);
+	in.service_reason = "企业注销，证书不再使用";
+	CU_ASSERT_EQUAL(svc_application_update(&svc, &clerk, id, &in, &e), ST_OK);
+
+	/* Review as any other kind: documents, four eyes. */
+	CU_ASSERT_EQUAL(svc_application_submit(&svc, &clerk, id, &e), ST_STATE);
+	papers(id);
+	CU_ASSERT_EQUAL(svc_application_submit(&svc, &clerk, id, &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_application_complete(&svc, &super, id, &e), ST_STATE); /* not accepted */
+	CU_ASSERT_EQUAL(svc_application_accept(&svc, &super, id, &e), ST_OK);
+	/* Completed by a supervisor who did not enter it; the clerk cannot. */
+	w = WRITES();
+	CU_ASSERT_EQUAL(svc_application_complete(&svc, &clerk, id, &e), ST_DENIED);
+	CU_ASSERT_EQUAL(WRITES(), w);
+	CU_ASSERT_EQUAL(svc_application_complete(&svc, &super2, id, &e), ST_OK);
+	CU_ASSERT_EQUAL(WRITES(), w + 1001);
+	svc_application_get(&svc, id, &a, &e);
+	CU_ASSERT_EQUAL(a.status, APP_DONE);
+	CU_ASSERT_NOT_EQUAL(a.done_at[0], '\0');
+	struct cert_row rows[2];
+	CU_ASSERT_EQUAL_FATAL(cert_repo_by_serial(db, serial, rows, 2, &e), 1);
+	CU_ASSERT_STRING_EQUAL(rows[0].revoked_at, a.done_at);
+	CU_ASSERT_STRING_EQUAL(rows[0].revoke_reason, "企业注销，证书不再使用");
+	char state[512];
+	app_kind_cert_state(&rows[0], state, sizeof state);
+	CU_ASSERT_PTR_NOT_NULL(strstr(state, "已注销（"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(state, "，企业注销，证书不再使用）"));
+	CU_ASSERT_EQUAL(svc_application_complete(&svc, &super2, id, &e), ST_STATE);
+	/* A revoked certificate takes no other service. */
+	CU_ASSERT_EQUAL(service(KIND_UNLOCK, applicant, serial, NULL, id2, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "已注销"));
+
+	/* A reissue: the new certificate made, the old one revoked with it. */
+	bind_cert(applicant, 3, "", now - 10 * 86400L, now + 200 * 86400L, other);
+	CU_ASSERT_EQUAL_FATAL(service(KIND_REISSUE, applicant, other, "KEY 遗失", id2, &e), ST_OK);
+	papers(id2);
+	CU_ASSERT_EQUAL(svc_application_submit(&svc, &clerk, id2, &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_application_accept(&svc, &super, id2, &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_application_complete(&svc, &super2, id2, &e), ST_STATE);
+	struct svc_run run = { .svc = &svc, .actor = &super };
+	CU_ASSERT_EQUAL(svc_application_get(&svc, id2, &a, &e), ST_OK);
+	CU_ASSERT_EQUAL(db_begin(db, &e), ST_OK);
+	CU_ASSERT_EQUAL(app_kind_on_make(&run, &a, &e), ST_OK);
+	CU_ASSERT_EQUAL(db_commit(db, &e), ST_OK);
+	CU_ASSERT_EQUAL(cert_repo_by_serial(db, other, rows, 2, &e), 1);
+	CU_ASSERT_STRING_EQUAL(rows[0].revoke_reason, "补办");
+	a.kind = KIND_UNLOCK;
+	CU_ASSERT_EQUAL(app_kind_on_make(&run, &a, &e), ST_STATE);
+}
+
 static void test_chain_intact(void)
 {
 	struct audit_check c;
@@ -468,5 +680,7 @@ void suite_apps(void)
 		   { "review with four eyes, edits after acceptance", test_review_four_eyes },
 		   { "personal needs an ID number; cancel; renewal", test_personal_needs_id_and_cancel },
 		   { "find by everything", test_find },
+		   { "kinds: rules, states, documents", test_kind_rules },
+		   { "kinds: change, reissue, revoke, unlock entered and done", test_service_kinds },
 		   { "audit chain intact", test_chain_intact });
 }

@@ -10,6 +10,8 @@
 #include "adapt/printer.h"
 #include "svc/applicant.h"
 #include "svc/application.h"
+#include "svc/order.h"
+#include "svc/review.h"
 #include "svc/print.h"
 #include "svc/staff.h"
 #include "unit.h"
@@ -333,6 +335,251 @@ static void test_unprintable_named_by_field(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.warning, "鿌（U+9FCC，法定代表人）"));
 }
 
+
+/* ---- the other documents, on orders made through the use cases ---- */
+
+static struct actor super;
+
+static bool supervisor(void)
+{
+	if (super.id[0])
+		return true;
+	struct err e;
+	bool must;
+	return svc_staff_create(&app.svc, &admin, "zhao.liu", "赵六", ROLE_SUPERVISOR, "Passw0rd1", NULL, &e) ==
+		       ST_OK &&
+	       svc_login(&app.svc, "zhao.liu", "Passw0rd1", &super, &must, &e) == ST_OK;
+}
+
+/* A new application of the applicant with this phone, its documents on
+ * paper, submitted. */
+static bool submitted(const char *phone, const struct application_input *in, char id[UUID_LEN + 1],
+		      char no[NUMBER_MAX])
+{
+	struct err e;
+	struct applicant ap;
+	struct application a;
+	struct doc_item items[DOC__COUNT];
+	if (svc_applicant_by_phone(&app.svc, phone, &ap, &e) != ST_OK ||
+	    svc_application_create(&app.svc, &clerk, ap.id, in, svc_agreement_version(), id, no, &e) != ST_OK ||
+	    svc_application_get(&app.svc, id, &a, &e) != ST_OK)
+		return false;
+	int n = svc_application_docs(&app.svc, &a, items, DOC__COUNT, &e);
+	for (int i = 0; i < n; i++)
+		if (items[i].required &&
+		    svc_application_paper(&app.svc, &clerk, id, items[i].type, true, &e) != ST_OK)
+			return false;
+	return svc_application_submit(&app.svc, &clerk, id, &e) == ST_OK;
+}
+
+static bool place(const char *const *ids, int n, char id[UUID_LEN + 1], char no[NUMBER_MAX])
+{
+	struct err e;
+	struct order_input in = { .application_ids = ids, .n = n, .method = PAY_TRANSFER,
+				  .delivery = DELIVERY_PICKUP, .contact_phone = "13812345678" };
+	return svc_order_place(&app.svc, &clerk, &in, id, no, &e) == ST_OK;
+}
+
+static bool transfer(const char *order_id, long long fen, const char *ref, char pay[UUID_LEN + 1])
+{
+	struct err e;
+	const char *ids[] = { order_id };
+	struct transfer_input t = { ids, 1, "福州某某科技有限公司", "6222020012345678", "中国工商银行", ref,
+				    "2026-11-25", fen, NULL };
+	return svc_transfer_record(&app, &clerk, &t, pay, &e) == ST_OK;
+}
+
+static void test_batch(void)
+{
+	struct err e;
+	char ids[3][UUID_LEN + 1], nos[3][NUMBER_MAX], path[700];
+	struct applicant ap;
+	CU_ASSERT_EQUAL_FATAL(svc_applicant_by_phone(&app.svc, "13912345678", &ap, &e), ST_OK);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL_FATAL(svc_application_create(&app.svc, &clerk, ap.id, &personal_in,
+							     svc_agreement_version(), ids[i], nos[i], &e), ST_OK);
+	snprintf(path, sizeof path, "%s/batch.pdf", tmp);
+	int audits = count("SELECT count(*) FROM audit_log WHERE action = 'application.print'");
+	const char *refs[] = { nos[2], ids[0], nos[1] };
+	struct print_result r;
+	struct print_refusal no[4];
+	int nr = -1;
+	CU_ASSERT_EQUAL_FATAL(svc_print_applications(&app, &clerk, refs, 3, path, &r, no, 4, &nr, &e), ST_OK);
+	CU_ASSERT_EQUAL(nr, 0);
+	CU_ASSERT_EQUAL(r.count, 3);
+	CU_ASSERT_TRUE(r.pages >= 6);    /* each form, then its agreement */
+	CU_ASSERT_STRING_EQUAL(r.number, nos[2]);
+	CU_ASSERT_TRUE(fs_exists(path));
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'application.print'"), audits + 3);
+
+	/* all or nothing: an unknown number, a cancelled one, one twice */
+	char q[300];
+	snprintf(q, sizeof q, "UPDATE applications SET status = 'cancelled' WHERE id = '%s'", ids[1]);
+	sql(q);
+	unlink(path);
+	const char *bad[] = { nos[0], "SQ-SZFT-01-20000101-0099", nos[1], ids[0], nos[2] };
+	CU_ASSERT_EQUAL(svc_print_applications(&app, &clerk, bad, 5, path, &r, no, 4, &nr, &e), ST_STATE);
+	CU_ASSERT_EQUAL(nr, 3);
+	CU_ASSERT_STRING_EQUAL(no[0].ref, "SQ-SZFT-01-20000101-0099");
+	CU_ASSERT_PTR_NOT_NULL(strstr(no[0].msg, "没有申请单"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(no[1].msg, "已取消"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(no[2].msg, "重复"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "5 份申请单中有 3 份不能打印"));
+	CU_ASSERT_FALSE(fs_exists(path));
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'application.print'"), audits + 3);
+	/* only unknown numbers: ST_NOT_FOUND; none at all: ST_INVALID */
+	const char *unknown[] = { "SQ-SZFT-01-20000101-0098" };
+	CU_ASSERT_EQUAL(svc_print_applications(&app, &clerk, unknown, 1, path, &r, NULL, 0, &nr, &e), ST_NOT_FOUND);
+	CU_ASSERT_EQUAL(nr, 1);
+	CU_ASSERT_EQUAL(svc_print_applications(&app, &clerk, unknown, 0, path, &r, NULL, 0, &nr, &e), ST_INVALID);
+}
+
+static void test_receipt(void)
+{
+	struct err e;
+	char a1[UUID_LEN + 1], n1[NUMBER_MAX], a2[UUID_LEN + 1], n2[NUMBER_MAX];
+	char oid[UUID_LEN + 1], ono[NUMBER_MAX], path[700];
+	CU_ASSERT_FATAL(submitted("13812345678", &enterprise_in, a1, n1));
+	struct application_input renew = enterprise_in;
+	renew.kind = KIND_RENEWAL;
+	renew.years = 1;
+	renew.cert_serial = "5A3F0098C1D2";
+	CU_ASSERT_FATAL(submitted("13812345678", &renew, a2, n2));
+	const char *ids[] = { a1, a2 };
+	CU_ASSERT_FATAL(place(ids, 2, oid, ono));
+	snprintf(path, sizeof path, "%s/receipt.pdf", tmp);
+	int audits = count("SELECT count(*) FROM audit_log WHERE action = 'order.print_receipt'");
+	struct print_result r;
+	CU_ASSERT_EQUAL_FATAL(svc_print_receipt(&app, &clerk, ono, path, &r, &e), ST_OK);
+	CU_ASSERT_STRING_EQUAL(r.number, ono);
+	CU_ASSERT_STRING_EQUAL(r.document, "数字证书业务回执");
+	CU_ASSERT_TRUE(r.pages >= 1);
+	CU_ASSERT_EQUAL(r.n_bad, 0);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'order.print_receipt'"), audits + 1);
+	/* by id, to the default place */
+	CU_ASSERT_EQUAL(svc_print_receipt(&app, &clerk, oid, NULL, &r, &e), ST_OK);
+	char want[1024];
+	snprintf(want, sizeof want, "%s/print/%s-receipt.pdf", app.data_dir, ono);
+	CU_ASSERT_STRING_EQUAL(r.path, want);
+	/* no postal address configured: refused, nothing written */
+	unlink(path);
+	CU_ASSERT_EQUAL(config_set(&app.cfg, "authority.address", "", &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_print_receipt(&app, &clerk, ono, path, &r, &e), ST_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "authority.address"));
+	CU_ASSERT_FALSE(fs_exists(path));
+	CU_ASSERT_EQUAL(config_set(&app.cfg, "authority.address", "福州市鼓楼区五四路158号", &e), ST_OK);
+	/* unknown; cancelled */
+	CU_ASSERT_EQUAL(svc_print_receipt(&app, &clerk, "DD-SZFT-01-20000101-0001", path, &r, &e), ST_NOT_FOUND);
+	CU_ASSERT_EQUAL_FATAL(svc_order_cancel(&app.svc, &clerk, oid, "改期办理", &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_print_receipt(&app, &clerk, ono, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "已取消"));
+	CU_ASSERT_FALSE(fs_exists(path));
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'order.print_receipt'"), audits + 2);
+}
+
+static void test_payment_and_pickup(void)
+{
+	struct err e;
+	CU_ASSERT_FATAL(supervisor());
+	char a1[UUID_LEN + 1], n1[NUMBER_MAX], oid[UUID_LEN + 1], ono[NUMBER_MAX], path[700];
+	char p1[UUID_LEN + 1], p2[UUID_LEN + 1], ref[UUID_LEN + 1];
+	CU_ASSERT_FATAL(submitted("13812345678", &enterprise_in, a1, n1));
+	const char *ids[] = { a1 };
+	CU_ASSERT_FATAL(place(ids, 1, oid, ono));
+	struct order o;
+	CU_ASSERT_EQUAL_FATAL(svc_order_get(&app.svc, oid, &o, &e), ST_OK);
+	snprintf(path, sizeof path, "%s/payment.pdf", tmp);
+	struct print_result r;
+	int audits = count("SELECT count(*) FROM audit_log WHERE action = 'payment.print_receipt'");
+
+	/* not paid, not verified, rejected: refused, each saying so */
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, ono, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "尚未缴费"));
+	CU_ASSERT_FALSE(svc_print_payment_check(&app, oid, &e));
+	CU_ASSERT_FATAL(transfer(oid, o.total_fen, "HK2026112501", p1));
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, ono, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "尚未核款"));
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, p1, path, &r, &e), ST_STATE);
+	/* the slip is needed before verification */
+	CU_ASSERT_EQUAL_FATAL(svc_transfer_reject(&app.svc, &super, p1, "银行未到账", &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, ono, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "已被驳回"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "银行未到账"));
+	CU_ASSERT_FALSE(fs_exists(path));
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'payment.print_receipt'"), audits);
+
+	char slip[700];
+	snprintf(slip, sizeof slip, "%s/slip.pdf", tmp);
+	write_file(slip, "%PDF-1.4\nslip\n%%EOF\n", 20, 0644);
+	CU_ASSERT_FATAL(transfer(oid, o.total_fen, "HK2026112502", p2));
+	CU_ASSERT_EQUAL_FATAL(svc_transfer_add_slip(&app, &clerk, p2, slip, &e), ST_OK);
+	CU_ASSERT_EQUAL_FATAL(svc_transfer_verify(&app.svc, &super, p2, &e), ST_OK);
+	CU_ASSERT_TRUE(svc_print_payment_check(&app, ono, &e));
+	CU_ASSERT_EQUAL_FATAL(svc_print_payment(&app, &clerk, ono, path, &r, &e), ST_OK);
+	CU_ASSERT_STRING_EQUAL(r.number, ono);
+	CU_ASSERT_STRING_EQUAL(r.document, "数字证书服务费收款凭证");
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, p2, NULL, &r, &e), ST_OK);
+	char q[400];
+	snprintf(q, sizeof q, "SELECT count(*) FROM audit_log WHERE action = 'payment.print_receipt'"
+			      " AND entity = 'payment' AND entity_id = '%s'", p2);
+	CU_ASSERT_EQUAL(count(q), 2);
+	/* a refund is no receipt of money received */
+	CU_ASSERT_EQUAL_FATAL(svc_refund(&app.svc, &super, p2, 100, "多收", ref, &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, ref, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "退款记录"));
+	CU_ASSERT_EQUAL(svc_print_payment(&app, &clerk, ono, path, &r, &e), ST_OK);
+
+	/* the pickup slip: only once the certificate is made, for the counter */
+	snprintf(path, sizeof path, "%s/pickup.pdf", tmp);
+	unlink(path);
+	CU_ASSERT_EQUAL(svc_print_pickup(&app, &clerk, n1, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "尚未制作"));
+	CU_ASSERT_FALSE(svc_print_pickup_check(&app, ono, &e));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "没有等待领取的证书"));
+	CU_ASSERT_EQUAL_FATAL(svc_application_accept(&app.svc, &super, a1, &e), ST_OK);
+	CU_ASSERT_EQUAL_FATAL(svc_application_make(&app.svc, &super, a1, "5A3F00A0C1D1", &e), ST_OK);
+	CU_ASSERT_TRUE(svc_print_pickup_check(&app, n1, &e));
+	audits = count("SELECT count(*) FROM audit_log WHERE action = 'application.print_pickup'");
+	CU_ASSERT_EQUAL_FATAL(svc_print_pickup(&app, &clerk, n1, path, &r, &e), ST_OK);
+	CU_ASSERT_EQUAL(r.count, 1);
+	CU_ASSERT_EQUAL(svc_print_pickup(&app, &clerk, ono, NULL, &r, &e), ST_OK);
+	snprintf(q, sizeof q, "%s/print/%s-pickup.pdf", app.data_dir, ono);
+	CU_ASSERT_STRING_EQUAL(r.path, q);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'application.print_pickup'"), audits + 2);
+	/* to be posted: no slip */
+	snprintf(q, sizeof q, "UPDATE applications SET delivery = 'post', recipient = '张三' WHERE id = '%s'", a1);
+	sql(q);
+	CU_ASSERT_EQUAL(svc_print_pickup(&app, &clerk, n1, path, &r, &e), ST_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "邮寄"));
+	/* the application form is too late now */
+	CU_ASSERT_EQUAL(svc_print_application(&app, &clerk, n1, path, &r, &e), ST_STATE);
+}
+
+/* The engine writes text by glyph: an identity CIDToGIDMap and a ToUnicode
+ * map instead of libharu's 128 KB map; the text comes back whole. */
+static void test_engine_glyph_codes(void)
+{
+	struct err e;
+	struct layout *l = NULL;
+	CU_ASSERT_EQUAL_FATAL(layout_parse("t", "page\ntext 20 20 \"申请单号：{n}\"\n", &l, &e), ST_OK);
+	struct pdf_data *d = pdf_data_new();
+	CU_ASSERT_FATAL(d && pdf_data_set(d, "n", "SQ-1 数字证书"));
+	struct pdf_job job = { l, d };
+	char *pdf = NULL;
+	size_t len = 0;
+	struct pdf_result res;
+	CU_ASSERT_EQUAL_FATAL(pdf_render_mem(NULL, &job, 1, &pdf, &len, &res, &e), ST_OK);
+	CU_ASSERT_EQUAL(res.pages, 1);
+	CU_ASSERT_TRUE(len < 12000);      /* 14 glyphs: a few KB */
+	CU_ASSERT_PTR_NOT_NULL(memmem(pdf, len, "/CIDToGIDMap /Identity", 22));
+	CU_ASSERT_PTR_NOT_NULL(memmem(pdf, len, "/FontFile2", 10));
+	CU_ASSERT_PTR_NOT_NULL(memmem(pdf, len, "/ToUnicode", 10));
+	CU_ASSERT_PTR_NOT_NULL(memmem(pdf, len, "/CapHeight", 10));
+	free(pdf);
+	pdf_data_free(d);
+	layout_free(l);
+}
+
 /* ---- the printer port ---- */
 
 static char bin[600], args_file[700], saved_path[4096];
@@ -511,7 +758,11 @@ void suite_print(void)
 		   { "data of a personal form", test_data_personal },
 		   { "print writes the PDF and audits it", test_print_writes_and_audits },
 		   { "too late or cancelled: refused", test_print_refused_too_late },
-		   { "unprintable characters named by field", test_unprintable_named_by_field });
+		   { "unprintable characters named by field", test_unprintable_named_by_field },
+		   { "a batch: one PDF, or nothing", test_batch },
+		   { "the receipt of an order, and its refusals", test_receipt },
+		   { "payment receipt and pickup slip, and their refusals", test_payment_and_pickup },
+		   { "the engine writes text by glyph", test_engine_glyph_codes });
 	UNIT_SUITE("printer", setup_printer, teardown_printer,
 		   { "lp -d PRINTER FILE", test_printer_sends },
 		   { "lp failures, timeout, missing lp", test_printer_failures });

@@ -20,6 +20,7 @@
 #include "svc/order.h"
 #include "svc/report.h"
 #include "svc/staff.h"
+#include "svc/stock.h"
 #include "unit.h"
 #include "util/clock.h"
 #include "util/csv.h"
@@ -112,6 +113,41 @@ static bool payment_of(const char *order, char id[UUID_LEN + 1])
 	return true;
 }
 
+static bool keys(const struct actor *a, const char *first, const char *last)
+{
+	struct key_list l;
+	key_list_init(&l);
+	bool ok = key_list_add_range(&l, first, last, 100, &se) == ST_OK &&
+		  key_list_finish(&l, &se) == ST_OK &&
+		  svc_stock_receive(&app.svc, a, &l, "入库单", NULL, &se) == ST_OK;
+	key_list_done(&l);
+	return ok;
+}
+
+/* The KEY stock's part of the story (see below); runs last, each step at
+ * its own time. */
+static bool stock_story(const char *a1)
+{
+	struct err e;
+	at("2025-06-09T00:00:00Z");
+	bool ok = keys(&clerk1, "KS-0001", "KS-0005") && keys(&xm_clerk, "XM-0001", "XM-0002");
+	at("2025-06-09T04:00:00Z");
+	ok = ok && svc_application_accept(&app.svc, &super1, a1, &e) == ST_OK &&
+	     svc_stock_issue(&app.svc, &super1, a1, "KS-0001", &se) == ST_OK;
+	at("2025-06-10T01:30:00Z");
+	ok = ok && svc_stock_damage(&app.svc, &clerk2, "KS-0002", "无法识别", &se) == ST_OK;
+	at("2025-06-10T06:00:00Z");
+	const char *lot[] = { "KS-0002", "KS-0005" };
+	struct key_list l;
+	key_list_init(&l);
+	for (int i = 0; ok && i < 2; i++)
+		ok = key_list_add_range(&l, lot[i], lot[i], 10, &se) == ST_OK;
+	ok = ok && key_list_finish(&l, &se) == ST_OK &&
+	     svc_stock_return(&app.svc, &super2, &l, "顺丰 SF1234567", &se) == ST_OK;
+	key_list_done(&l);
+	return ok;
+}
+
 /*
  * The story, in Shanghai time (UTC+8):
  *   day 1 (2025-06-09)
@@ -131,6 +167,11 @@ static bool payment_of(const char *order, char id[UUID_LEN + 1])
  *     11:00 clerk2 places O6 (one renewal, transfer, 400.00), records T3 without a slip
  *     12:00 clerk1 places O7 (one new, transfer, 500.00) and cancels it
  *     13:00 clerk1 records T4 for O3 with its slip (the reference of T1 again)
+ * and the KEY stock (介质库存):
+ *   day 1 08:00 clerk1 receives KS-0001..KS-0005; XMSM receives XM-0001..XM-0002
+ *         12:00 super1 accepts A1 and issues KS-0001 to it
+ *   day 2 09:30 clerk2 takes KS-0002 back as damaged
+ *         14:00 super2 returns KS-0002 and KS-0005 to the centre
  */
 static int setup_suite(void)
 {
@@ -222,6 +263,7 @@ static int setup_suite(void)
 	     svc_order_cancel(&app.svc, &clerk1, o7, "客户改期", &e) == ST_OK;
 	at("2025-06-10T05:00:00Z");
 	ok = ok && transfer(&clerk1, o3, 50000, "TX-B-1", true, t4);
+	ok = ok && stock_story(a1);
 	/* The reports are read two days later. */
 	at("2025-06-12T02:00:00Z");
 	ready = ok;
@@ -626,15 +668,34 @@ static void test_real_clock_id_range(void)
 	CU_ASSERT_EQUAL_FATAL(day(&super1, yesterday, NULL, &r, &e), ST_OK);
 	SUM(r.orders, 0, 0);
 	day_report_done(&r);
-	/* The story's orders were made under a pinned clock: stored as of day 1,
-	 * their ids carry the real moment they were made. Read with the real
-	 * clock, the id range leaves them out (its payments, found by their
-	 * stored time alone, are still there): the proof that the id range is
-	 * what the orders query walks. Rows made by the program itself always
+	/* The proof that the orders query walks the id range: the fresh
+	 * order's stored time is moved into day 1 while its id still says
+	 * now. Read with the real clock, day 1 leaves it out: its count is
+	 * what it was before the move. (What ids the story's own orders got
+	 * depends on the clocks of the suites run before in this process, so
+	 * only the difference is compared.) Payments, found by their stored
+	 * time alone, are all there. Rows made by the program itself always
 	 * have ids and stored times that agree. */
 	CU_ASSERT_EQUAL_FATAL(day(&super1, D1, NULL, &r, &e), ST_OK);
-	SUM(r.orders, 0, 0);
+	struct report_sum before = r.orders;
+	day_report_done(&r);
+	sqlite3_stmt *mv;
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db_handle(app.db), "UPDATE orders SET created_at ="
+						 " '2025-06-09T05:00:00Z' WHERE id = ?1", -1, &mv, NULL),
+			      SQLITE_OK);
+	sqlite3_bind_text(mv, 1, o, -1, SQLITE_STATIC);
+	CU_ASSERT_EQUAL(sqlite3_step(mv), SQLITE_DONE);
+	CU_ASSERT_EQUAL(sqlite3_changes(db_handle(app.db)), 1);
+	sqlite3_finalize(mv);
+	CU_ASSERT_EQUAL_FATAL(day(&super1, D1, NULL, &r, &e), ST_OK);
+	SUM(r.orders, before.n, before.fen);
 	SUM(r.transfers, 2, 150000);
+	day_report_done(&r);
+	/* Without the id range (a pinned clock far from the real one) the
+	 * moved order is found by its stored time. */
+	at("2025-06-12T02:00:00Z");
+	CU_ASSERT_EQUAL_FATAL(day(&super1, D1, NULL, &r, &e), ST_OK);
+	SUM(r.orders, 5, 330000);
 	day_report_done(&r);
 	CU_ASSERT_EQUAL(svc_order_cancel(&app.svc, &clerk2, o, "测试完毕", &e), ST_OK);
 	at("2025-06-12T02:00:00Z");
@@ -679,7 +740,8 @@ static void test_csv(void)
 	char section[32] = "";
 	long long sec_fen = 0, clerk_fen = 0, waiting_fen = 0;
 	long sec_n = 0;
-	int rows = 0, clerk_rows = 0, waiting_rows = 0, totals = 0;
+	int rows = 0, clerk_rows = 0, waiting_rows = 0, totals = 0, stock_rows = 0;
+	long stock_sum = 0, stock_total = -1, stock_returned = -1;
 	bool net = false, date = false;
 	while (csv_read(rd, &e) == CSV_RECORD) {
 		rows++;
@@ -711,6 +773,18 @@ static void test_csv(void)
 				waiting_fen += fen;
 				CU_ASSERT_PTR_NOT_NULL(strstr(csv_field(rd, 5), "已等待 2 天"));
 			}
+			continue;
+		}
+		if (strncmp(sec, "stock_", 6) == 0) {
+			/* counts of KEYs, not money */
+			CU_ASSERT_STRING_EQUAL(amount, "");
+			stock_rows++;
+			if (strcmp(sec, "stock_now") == 0 && strcmp(item, "total") == 0)
+				stock_total = n;
+			else if (strcmp(sec, "stock_now") == 0)
+				stock_sum += n;
+			else if (strcmp(item, "return") == 0)
+				stock_returned = n;
 			continue;
 		}
 		if (strcmp(sec, section) != 0) {
@@ -745,6 +819,10 @@ static void test_csv(void)
 	CU_ASSERT_EQUAL(waiting_rows, 2);
 	CU_ASSERT_EQUAL(waiting_fen, 90000);
 	CU_ASSERT_TRUE(rows > 30);
+	CU_ASSERT_EQUAL(stock_rows, MOVE__COUNT + STOCK_STATE__COUNT + 1);
+	CU_ASSERT_EQUAL(stock_total, 5);
+	CU_ASSERT_EQUAL(stock_sum, 5);
+	CU_ASSERT_EQUAL(stock_returned, 2);
 	day_report_done(&r);
 }
 
@@ -797,6 +875,78 @@ static void test_audit_and_export(void)
 	CU_ASSERT_EQUAL(c.bad_seq, 0);
 }
 
+#define MOVED(r, rec, iss, dam, ret)                                  \
+	do {                                                           \
+		CU_ASSERT_EQUAL((r).stock_moved[MOVE_RECEIVE], (rec)); \
+		CU_ASSERT_EQUAL((r).stock_moved[MOVE_ISSUE], (iss));   \
+		CU_ASSERT_EQUAL((r).stock_moved[MOVE_DAMAGE], (dam));  \
+		CU_ASSERT_EQUAL((r).stock_moved[MOVE_RETURN], (ret));  \
+	} while (0)
+
+/* The KEY stock's counts: the day's movements by office and person, the
+ * ledger as it stands, adding up; its lines for every front end. */
+static void test_stock_counts(void)
+{
+	REQUIRE_STORY();
+	struct day_report r;
+	struct err e;
+	CU_ASSERT_EQUAL_FATAL(day(&super1, D1, NULL, &r, &e), ST_OK);
+	MOVED(r, 5, 1, 0, 0);
+	CU_ASSERT_EQUAL(r.stock_state[STOCK_IN_STOCK], 2);  /* KS-0003, KS-0004 */
+	CU_ASSERT_EQUAL(r.stock_state[STOCK_ISSUED], 1);
+	CU_ASSERT_EQUAL(r.stock_state[STOCK_DAMAGED], 0);
+	CU_ASSERT_EQUAL(r.stock_state[STOCK_RETURNED], 2);
+	CU_ASSERT_EQUAL(r.stock_total, 5);
+	struct report_count k[REPORT_STOCK_LINES_MAX];
+	int n = day_report_stock_lines(&r, k, REPORT_STOCK_LINES_MAX);
+	CU_ASSERT_EQUAL_FATAL(n, MOVE__COUNT + STOCK_STATE__COUNT + 1);
+	CU_ASSERT_STRING_EQUAL(k[0].section, "stock_moves");
+	CU_ASSERT_STRING_EQUAL(k[0].item, "receive");
+	CU_ASSERT_EQUAL(k[0].n, 5);
+	CU_ASSERT_STRING_EQUAL(k[n - 1].item, "total");
+	CU_ASSERT_TRUE(k[n - 1].total);
+	long sum = 0;
+	for (int i = MOVE__COUNT; i < n - 1; i++)
+		sum += k[i].n;
+	CU_ASSERT_EQUAL(sum, k[n - 1].n);
+	/* A ledger that does not add up is refused. */
+	r.stock_state[STOCK_DAMAGED]++;
+	CU_ASSERT_FALSE(day_report_check(&r, &e));
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "KEY 库存"));
+	day_report_done(&r);
+
+	CU_ASSERT_EQUAL_FATAL(day(&super1, D2, NULL, &r, &e), ST_OK);
+	MOVED(r, 0, 0, 1, 2);
+	day_report_done(&r);
+	/* A clerk's report: the movements they made; the office's ledger. */
+	CU_ASSERT_EQUAL_FATAL(day(&clerk1, D1, NULL, &r, &e), ST_OK);
+	MOVED(r, 5, 0, 0, 0);
+	CU_ASSERT_EQUAL(r.stock_total, 5);
+	day_report_done(&r);
+	CU_ASSERT_EQUAL_FATAL(day(&clerk1, D2, NULL, &r, &e), ST_OK);
+	MOVED(r, 0, 0, 0, 0);
+	day_report_done(&r);
+	CU_ASSERT_EQUAL_FATAL(day(&clerk2, D2, NULL, &r, &e), ST_OK);
+	MOVED(r, 0, 0, 1, 0);
+	day_report_done(&r);
+	/* Another office; every office. */
+	CU_ASSERT_EQUAL_FATAL(day(&super1, D1, "XMSM", &r, &e), ST_OK);
+	MOVED(r, 2, 0, 0, 0);
+	CU_ASSERT_EQUAL(r.stock_state[STOCK_IN_STOCK], 2);
+	CU_ASSERT_EQUAL(r.stock_total, 2);
+	day_report_done(&r);
+	CU_ASSERT_EQUAL_FATAL(day(&super1, D1, "all", &r, &e), ST_OK);
+	MOVED(r, 7, 1, 0, 0);
+	CU_ASSERT_EQUAL(r.stock_state[STOCK_IN_STOCK], 4);
+	CU_ASSERT_EQUAL(r.stock_total, 7);
+	day_report_done(&r);
+	/* The day before: nothing moved, the ledger as it is now. */
+	CU_ASSERT_EQUAL_FATAL(day(&super1, "2025-06-08", NULL, &r, &e), ST_OK);
+	MOVED(r, 0, 0, 0, 0);
+	CU_ASSERT_EQUAL(r.stock_total, 5);
+	day_report_done(&r);
+}
+
 void suite_report(void)
 {
 	UNIT_SUITE("report", setup_suite, teardown_suite,
@@ -809,5 +959,6 @@ void suite_report(void)
 		   { "real clock: the id range", test_real_clock_id_range },
 		   { "yuan for CSV", test_yuan },
 		   { "CSV read back", test_csv },
-		   { "audit and export", test_audit_and_export });
+		   { "audit and export", test_audit_and_export },
+		   { "KEY stock counts", test_stock_counts });
 }

@@ -1,0 +1,896 @@
+/*
+ * The KEY screen: wait for a USB KEY, pick the reader when several hold
+ * one, show the certificates, bind them to an applicant once the applicant
+ * has typed the PIN, or start a renewal from one.
+ *
+ * Waiting without freezing the screen. The loop (loop.c) wakes a view
+ * only for keys, and a worker thread waiting for the card would have no
+ * way to wake it; so the wait runs on the screen's thread as a chain of
+ * ticks. A tick is a private key code (KEY_TICK) put back into curses'
+ * input queue with ungetch(); the loop reads it like any key and hands it
+ * to this view, which waits for a card for one slice (token_wait_card,
+ * TICK_MS) and, when none came, puts the next tick back behind whatever
+ * the clerk typed meanwhile. Between slices the loop redraws (the
+ * count-down moves) and handles Esc, F1, F10, resizing and a scanned
+ * number as on any screen, at most one slice late. The PC/SC context is
+ * used by this one thread, and no call blocks longer than a slice, so
+ * token_cancel() is not needed: Esc simply ends the chain.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/validate.h"
+#include "svc/applicant.h"
+#include "svc/key.h"
+#include "svc/unlock.h"
+#include "ui/field.h"
+#include "ui/views.h"
+#include "ui/views_key.h"
+#include "util/clock.h"
+
+#define KEY_TICK (KEY_MAX + 0x800)   /* far above the codes curses hands out */
+#define TICK_MS 200
+#define WAIT_S 60                    /* how long to wait for a KEY */
+
+enum mode {
+	M_IDLE,      /* nothing read; msg says why (no service, timeout, not a KEY...) */
+	M_WAIT,      /* waiting for a KEY to be inserted */
+	M_READERS,   /* several readers hold KEYs: the clerk picks one */
+	M_CERTS,     /* a KEY was read */
+};
+
+enum prompt { P_NONE, P_PHONE, P_PIN };
+enum purpose { FOR_BIND, FOR_RENEW };
+
+struct binding {
+	char applicant_id[UUID_LEN + 1];
+	char label[160];                 /* "张三（138****5678）", "" unbound */
+	char state[512];                 /* "已吊销（…）", "已注销（…）", "" neither */
+};
+
+struct key_view {
+	struct view v;
+	struct ui *ui;
+	char applicant_id[UUID_LEN + 1]; /* whom the screen is for; "" from the menu */
+	char applicant_label[160];
+	struct token_ctx *ctx;           /* NULL while PC/SC does not answer */
+	enum mode mode;
+	double wait_end;                 /* clock_ms() when the wait gives up */
+	int wait_s;
+	char wait_reader[TOKEN_READER_MAX]; /* "" any reader */
+	struct token_reader_list readers;
+	int rsel;
+	struct key_contents kc;
+	struct binding bound[KEY_SLOTS];
+	int csel;
+	char msg[256];
+	bool msg_error;
+	/* a question at the bottom: the applicant's phone, or the PIN */
+	enum prompt prompt;
+	enum purpose purpose;
+	struct field field;
+	char prompt_msg[256];
+	int tries_left;
+	char target_id[UUID_LEN + 1];    /* the applicant to bind to or renew for */
+	char target_label[160];
+};
+
+static const struct form_field pin_def = {
+	"pin", "PIN", 10, 8, FT_PASSWORD, true, NULL, NULL, "6 到 8 位数字"
+};
+static const struct form_field phone_def = {
+	"phone", "手机号", 13, 11, FT_DIGITS, true, "mobile", NULL, "申请人的 11 位手机号"
+};
+
+static void set_msg(struct key_view *kv, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_msg(struct key_view *kv, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(kv->msg, sizeof kv->msg, fmt, ap);
+	va_end(ap);
+	kv->msg_error = error;
+}
+
+static void label_of(struct ui *ui, const char *applicant_id, char out[160])
+{
+	struct applicant a;
+	struct err e;
+	out[0] = '\0';
+	if (svc_applicant_get(&ui->app->svc, applicant_id, &a, &e) == ST_OK) {
+		char phone[32];
+		mask_mobile(a.phone, phone);
+		snprintf(out, 160, "%s（%s）", a.name, phone);
+	}
+}
+
+/* ---- the prompt ---- */
+
+static void prompt_close(struct key_view *kv)
+{
+	if (kv->prompt != P_NONE)
+		field_done(&kv->field); /* wipes what was typed */
+	kv->prompt = P_NONE;
+	kv->prompt_msg[0] = '\0';
+}
+
+static void prompt_open(struct key_view *kv, enum prompt p)
+{
+	prompt_close(kv);
+	field_init(&kv->field, p == P_PIN ? &pin_def : &phone_def);
+	kv->prompt = p;
+	kv->msg[0] = '\0';
+}
+
+/* Empty the field, wiping the text (a PIN). */
+static void prompt_clear(struct key_view *kv)
+{
+	field_done(&kv->field);
+	field_init(&kv->field, kv->prompt == P_PIN ? &pin_def : &phone_def);
+}
+
+/* ---- waiting and reading ---- */
+
+/* Put the next tick into the input queue, behind the keys the clerk typed
+ * meanwhile (when drain is set), so that ticks never starve keys: a burst
+ * (a barcode scanner's number) stays whole for the loop to recognise. */
+static void post_tick(bool drain)
+{
+	struct {
+		int r;
+		wint_t ch;
+	} typed[64];
+	int n = 0;
+	if (drain) {
+		int delay = wgetdelay(stdscr);
+		timeout(0);
+		while (n < 64) {
+			typed[n].r = get_wch(&typed[n].ch);
+			if (typed[n].r == ERR)
+				break;
+			if (typed[n].r == KEY_CODE_YES && typed[n].ch == KEY_TICK)
+				continue; /* a stray tick: this one replaces it */
+			if (typed[n++].r == KEY_CODE_YES)
+				break; /* a function key ends a burst, as in the loop */
+		}
+		timeout(delay);
+	}
+	/* ungetch pushes to the front: the tick first, then the keys backwards. */
+	ungetch(KEY_TICK);
+	while (n-- > 0) {
+		if (typed[n].r == KEY_CODE_YES)
+			ungetch((int)typed[n].ch);
+		else
+			unget_wch((wchar_t)typed[n].ch);
+	}
+}
+
+static void start_wait(struct key_view *kv, const char *reader)
+{
+	kv->mode = M_WAIT;
+	snprintf(kv->wait_reader, sizeof kv->wait_reader, "%s", reader ? reader : "");
+	kv->wait_end = clock_ms() + kv->wait_s * 1000.0;
+	post_tick(false);
+}
+
+static void load_bindings(struct key_view *kv)
+{
+	memset(kv->bound, 0, sizeof kv->bound);
+	for (int i = 0; i < kv->kc.ncerts; i++) {
+		struct err e;
+		if (svc_cert_bound_to(&kv->ui->app->svc, kv->kc.certs[i].cert.sha256,
+				      kv->bound[i].applicant_id, kv->bound[i].label, &e) != ST_OK)
+			kv->bound[i].applicant_id[0] = kv->bound[i].label[0] = '\0';
+		svc_cert_state(&kv->ui->app->svc, kv->kc.certs[i].cert.sha256, kv->bound[i].state,
+			       sizeof kv->bound[i].state);
+	}
+}
+
+static void read_key(struct key_view *kv, const char *reader)
+{
+	struct err e;
+	err_clear(&e);
+	char name[TOKEN_READER_MAX];
+	snprintf(name, sizeof name, "%s", reader);
+	if (svc_key_read(kv->ctx, name, &kv->kc, &e) != ST_OK) {
+		kv->mode = M_IDLE;
+		set_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	kv->mode = M_CERTS;
+	kv->csel = 0;
+	load_bindings(kv);
+	if (kv->kc.nbad)
+		set_msg(kv, true, "%s：%s", token_slot_label(kv->kc.bad[0].slot), kv->kc.bad[0].msg);
+	else if (kv->kc.ncerts == 0)
+		set_msg(kv, true, "KEY 上没有证书。");
+	else
+		kv->msg[0] = '\0';
+}
+
+static bool has_card(const struct token_reader *r)
+{
+	return r->state == TOKEN_PRESENT || r->state == TOKEN_IN_USE || r->state == TOKEN_MUTE;
+}
+
+/* Look at the readers and go on: read the only KEY, let the clerk choose
+ * among several, or wait for one. */
+static void survey(struct key_view *kv)
+{
+	struct err e;
+	err_clear(&e);
+	prompt_close(kv);
+	memset(&kv->kc, 0, sizeof kv->kc);
+	token_reader_list_done(&kv->readers);
+	if (!kv->ctx && token_open(&kv->ctx, &e) != ST_OK) {
+		kv->mode = M_IDLE;
+		set_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	if (token_list_readers(kv->ctx, &kv->readers, &e) != ST_OK) {
+		/* The service may have been restarted: a new context next time. */
+		token_close(kv->ctx);
+		kv->ctx = NULL;
+		kv->mode = M_IDLE;
+		set_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	int cards = 0, first = -1;
+	for (size_t i = 0; i < kv->readers.n; i++)
+		if (has_card(&kv->readers.items[i]) && cards++ == 0)
+			first = (int)i;
+	kv->msg[0] = '\0';
+	if (cards == 0) {
+		start_wait(kv, NULL);
+	} else if (cards == 1) {
+		read_key(kv, kv->readers.items[first].name);
+	} else {
+		kv->mode = M_READERS;
+		kv->rsel = first;
+	}
+}
+
+static int on_tick(struct key_view *kv)
+{
+	if (kv->mode != M_WAIT)
+		return R_HANDLED; /* a tick left over from a wait that ended */
+	struct err e;
+	err_clear(&e);
+	char found[TOKEN_READER_MAX];
+	enum status st = token_wait_card(kv->ctx, kv->wait_reader[0] ? kv->wait_reader : NULL,
+					 TICK_MS, found, &e);
+	if (st == ST_OK) {
+		survey(kv);
+	} else if (st == ST_TIMEOUT && clock_ms() < kv->wait_end) {
+		post_tick(true);
+	} else if (st == ST_TIMEOUT) {
+		kv->mode = M_IDLE;
+		set_msg(kv, true, "等待 KEY 超时：%d 秒内未检测到插入的 KEY。插入 KEY 后按 F5 重新读取。",
+			kv->wait_s);
+	} else {
+		token_close(kv->ctx);
+		kv->ctx = NULL;
+		kv->mode = M_IDLE;
+		set_msg(kv, true, "%s", err_text(&e));
+	}
+	return R_HANDLED | R_REDRAW;
+}
+
+/* ---- binding ---- */
+
+static const struct key_cert *selected(const struct key_view *kv)
+{
+	return kv->mode == M_CERTS && kv->csel < kv->kc.ncerts ? &kv->kc.certs[kv->csel] : NULL;
+}
+
+static int move_cb(struct ui *ui, void *ctx, bool yes);
+
+/* Ask for the PIN, unless the KEY says it is blocked. */
+static void ask_pin(struct key_view *kv)
+{
+	struct err e;
+	err_clear(&e);
+	int tries = -1;
+	enum status st = svc_key_pin_status(kv->ctx, kv->kc.reader, &tries, &e);
+	if (st != ST_OK) {
+		set_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	prompt_open(kv, P_PIN);
+	kv->purpose = FOR_BIND;
+	kv->tries_left = tries;
+}
+
+/* The rules before the PIN is asked for, so that nobody types a PIN for
+ * a binding that would be refused. */
+static void begin_bind_for(struct key_view *kv, struct ui *ui)
+{
+	struct err e;
+	err_clear(&e);
+	if (key_contents_usable(&kv->kc, &e) != ST_OK) {
+		set_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	int already = 0, moves = 0;
+	const char *from = "";
+	for (int i = 0; i < kv->kc.ncerts; i++) {
+		bool move;
+		struct err re;
+		err_clear(&re);
+		enum status st = key_bind_rule(kv->bound[i].applicant_id, kv->target_id, &ui->actor,
+					       kv->bound[i].label, &move, &re);
+		if (st == ST_EXISTS) {
+			already++;
+		} else if (st != ST_OK) {
+			set_msg(kv, true, "%s", err_text(&re));
+			return;
+		} else if (move) {
+			moves++;
+			from = kv->bound[i].label;
+		}
+	}
+	if (already == kv->kc.ncerts) {
+		set_msg(kv, true, "KEY 上的证书已绑定到 %s，不能重复绑定。", kv->target_label);
+		return;
+	}
+	if (moves) {
+		char text[512];
+		snprintf(text, sizeof text, "KEY 上有 %d 张证书已绑定到 %s。确定改绑到 %s 吗？改绑将记入审计日志。",
+			 moves, from, kv->target_label);
+		dialog_confirm(ui, "改绑证书", text, move_cb, kv);
+		return;
+	}
+	ask_pin(kv);
+}
+
+static int move_cb(struct ui *ui, void *ctx, bool yes)
+{
+	(void)ui;
+	struct key_view *kv = ctx;
+	if (yes)
+		ask_pin(kv);
+	return R_HANDLED | R_REDRAW;
+}
+
+static void pin_entered(struct key_view *kv, struct ui *ui)
+{
+	char *pin = field_get(&kv->field);
+	prompt_clear(kv);
+	struct key_bind_result *r = calloc(1, sizeof *r);
+	if (!pin || !r) {
+		free(pin);
+		free(r);
+		set_msg(kv, true, "内存不足");
+		return;
+	}
+	struct err e;
+	err_clear(&e);
+	enum status st = svc_key_bind(&ui->app->svc, &ui->actor, kv->ctx, kv->kc.reader,
+				      kv->target_id, pin, r, &e);
+	explicit_bzero(pin, strlen(pin));
+	free(pin);
+	if (st == ST_AUTH || (st == ST_INVALID && strcmp(e.field, "pin") == 0)) {
+		/* Ask again; the card said how many tries are left. */
+		snprintf(kv->prompt_msg, sizeof kv->prompt_msg, "%s", err_text(&e));
+		kv->tries_left = r->tries_left;
+		free(r);
+		return;
+	}
+	prompt_close(kv);
+	if (r->kc.ncerts) {
+		kv->kc = r->kc;
+		if (kv->csel >= kv->kc.ncerts)
+			kv->csel = 0;
+	}
+	load_bindings(kv);
+	if (st != ST_OK) {
+		/* A blocked PIN is said plainly and not asked for again. */
+		set_msg(kv, true, "%s", err_text(&e));
+	} else {
+		char text[768];
+		int n = snprintf(text, sizeof text, "已将 %d 张证书绑定到 %s。", r->bound,
+				 kv->target_label);
+		if (r->moved && n < (int)sizeof text)
+			n += snprintf(text + n, sizeof text - (size_t)n, "其中 %d 张原绑定到 %s。",
+				      r->moved, r->moved_from);
+		if (r->already && n < (int)sizeof text)
+			n += snprintf(text + n, sizeof text - (size_t)n, "另有 %d 张此前已绑定。",
+				      r->already);
+		if (r->default_pin && n < (int)sizeof text)
+			snprintf(text + n, sizeof text - (size_t)n,
+				 "\n\n该 KEY 仍在使用出厂默认 PIN（%s），请提醒申请人尽快修改默认 PIN。",
+				 KEY_DEFAULT_PIN);
+		set_msg(kv, false, "已绑定到 %s。", kv->target_label);
+		dialog_message(ui, "绑定成功", text, false);
+	}
+	free(r);
+}
+
+/* ---- renewal ---- */
+
+static void renew_for(struct key_view *kv, struct ui *ui)
+{
+	const struct key_cert *kc = selected(kv);
+	if (!kc)
+		return;
+	struct key_renewal rn;
+	struct err e;
+	err_clear(&e);
+	if (svc_key_renewal(&ui->app->svc, kv->target_id, &kc->cert, &rn, &e) != ST_OK) {
+		dialog_message(ui, "不能续费", err_text(&e), true);
+		return;
+	}
+	struct app_prefill pf;
+	memset(&pf, 0, sizeof pf);
+	snprintf(pf.cert_serial, sizeof pf.cert_serial, "%s", rn.cert_serial);
+	if (rn.subject == SUBJECT_ENTERPRISE) {
+		snprintf(pf.credit_code, sizeof pf.credit_code, "%s", rn.credit_code);
+		snprintf(pf.holder_name, sizeof pf.holder_name, "%s", rn.holder_name);
+		snprintf(pf.legal_rep, sizeof pf.legal_rep, "%s", rn.legal_rep);
+		snprintf(pf.address, sizeof pf.address, "%s", rn.address);
+		snprintf(pf.phone, sizeof pf.phone, "%s", rn.phone);
+	}
+	view_app_renew_open(ui, kv->target_id, rn.enterprise_id, rn.subject, &pf);
+}
+
+static void begin_renew(struct key_view *kv, struct ui *ui)
+{
+	const struct key_cert *kc = selected(kv);
+	if (!kc)
+		return;
+	struct err e;
+	err_clear(&e);
+	/* Refused at once, before anyone is asked for a phone number. */
+	if (key_renewal_allowed(&kc->cert, clock_now(), &e) != ST_OK) {
+		dialog_message(ui, "不能续费", err_text(&e), true);
+		return;
+	}
+	const char *who = kv->applicant_id[0] ? kv->applicant_id : kv->bound[kv->csel].applicant_id;
+	if (!who[0]) {
+		prompt_open(kv, P_PHONE);
+		kv->purpose = FOR_RENEW;
+		return;
+	}
+	snprintf(kv->target_id, sizeof kv->target_id, "%s", who);
+	label_of(ui, who, kv->target_label);
+	renew_for(kv, ui);
+}
+
+static void phone_entered(struct key_view *kv, struct ui *ui)
+{
+	char *phone = field_get(&kv->field);
+	struct err e;
+	err_clear(&e);
+	struct applicant a;
+	if (!phone || !check_mobile(phone, &e)) {
+		snprintf(kv->prompt_msg, sizeof kv->prompt_msg, "%s", err_text(&e));
+	} else if (svc_applicant_by_phone(&ui->app->svc, phone, &a, &e) != ST_OK) {
+		char masked[32];
+		mask_mobile(phone, masked);
+		if (e.st == ST_NOT_FOUND)
+			snprintf(kv->prompt_msg, sizeof kv->prompt_msg,
+				 "手机号 %s 尚未注册：请先在主菜单登记申请人。", masked);
+		else
+			snprintf(kv->prompt_msg, sizeof kv->prompt_msg, "%s", err_text(&e));
+	} else {
+		snprintf(kv->target_id, sizeof kv->target_id, "%s", a.id);
+		label_of(ui, a.id, kv->target_label);
+		enum purpose p = kv->purpose;
+		prompt_close(kv);
+		if (p == FOR_BIND)
+			begin_bind_for(kv, ui);
+		else
+			renew_for(kv, ui);
+	}
+	free(phone);
+}
+
+/* ---- the PIN: unlock, change ---- */
+
+/* Unlock: the accepted unlock application waiting for this KEY. */
+static void begin_unlock(struct key_view *kv, struct ui *ui)
+{
+	if (!kv->kc.card_id[0]) {
+		set_msg(kv, true, "此 KEY 没有卡片标识（CHUID），中心无法确认它的 PUK，不能在柜台解锁。");
+		return;
+	}
+	struct application apps[4];
+	struct err e;
+	err_clear(&e);
+	int n = svc_unlock_waiting(&ui->app->svc, kv->kc.card_id, apps, 4, &e);
+	if (n < 0) {
+		set_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	if (n == 0) {
+		set_msg(kv, true, "没有为此 KEY 受理的解锁申请：请先为申请人录入解锁申请（选择此 KEY 上的证书），"
+			"经审核员受理后再解锁。");
+		return;
+	}
+	/* Several would be a mistake of the office; the oldest is served. */
+	view_key_unlock_open(ui, kv->kc.reader, apps[0].id, apps[0].number, kv->kc.card_id);
+}
+
+/* Change the PIN, unless the KEY says it is blocked. */
+static void begin_change_pin(struct key_view *kv, struct ui *ui)
+{
+	struct err e;
+	err_clear(&e);
+	int tries = -1;
+	if (svc_key_pin_status(kv->ctx, kv->kc.reader, &tries, &e) != ST_OK) {
+		set_msg(kv, true, "%s", e.st == ST_LOCKED ? "PIN 已被锁定，不能修改：请为申请人录入解锁申请，"
+			"经审核员受理后按 F6 解锁。" : err_text(&e));
+		return;
+	}
+	view_key_pin_open(ui, kv->kc.reader, kv->kc.card_id);
+}
+
+/* ---- drawing ---- */
+
+static void row(int y, const char *label, const char *value)
+{
+	attrset(ui_style(S_DIM));
+	ui_text(y, 4, 9, false, label);
+	attrset(A_NORMAL);
+	ui_text(y, 13, COLS - 15, true, value);
+}
+
+static void draw_readers(struct key_view *kv, int y, bool marker)
+{
+	if (kv->readers.n == 0) {
+		attrset(ui_style(S_DIM));
+		ui_text(y, 4, COLS - 8, true, "未检测到读卡器。");
+		attrset(A_NORMAL);
+		return;
+	}
+	for (size_t i = 0; i < kv->readers.n && y < LINES - 7; i++, y++) {
+		const struct token_reader *r = &kv->readers.items[i];
+		bool sel = marker && (int)i == kv->rsel;
+		attrset(sel ? ui_style(S_SELECT) : A_NORMAL);
+		char line[256];
+		snprintf(line, sizeof line, "%s %s", sel ? "▶" : " ", r->name);
+		ui_text_pad(y, 4, 40, line);
+		attrset(has_card(r) ? A_NORMAL : ui_style(S_DIM));
+		ui_text(y, 46, COLS - 48, true, token_state_label(r->state));
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_cert(struct key_view *kv, int y)
+{
+	const struct key_cert *kc = selected(kv);
+	if (!kc)
+		return;
+	const struct cert *c = &kc->cert;
+	time_t now = clock_now();
+	char line[512], from[17], to[17], standing[64];
+	struct cert_holder h;
+	cert_holder_of(c, &h);
+	row(y++, "主题", c->subject);
+	if (h.subject == SUBJECT_ENTERPRISE)
+		snprintf(line, sizeof line, "企业 %s%s%s%s", h.org,
+			 h.credit_code[0] ? "（统一社会信用代码 " : "", h.credit_code,
+			 h.credit_code[0] ? "）" : "");
+	else
+		snprintf(line, sizeof line, "个人 %s", h.person);
+	row(y++, "持有人", line);
+	row(y++, "颁发者", c->issuer);
+	row(y++, "序列号", c->serial);
+	clock_local(c->not_before, from);
+	clock_local(c->not_after, to);
+	key_standing(c->not_before, c->not_after, now, standing, sizeof standing);
+	snprintf(line, sizeof line, "%s 至 %s（%s）", from, to, standing);
+	attrset(cert_past_renewal(c, now) ? ui_style(S_ERROR)
+		: cert_expired(c, now) ? ui_style(S_WARN) : A_NORMAL);
+	row(y++, "有效期", line);
+	snprintf(line, sizeof line, "%s（%s）", c->key_desc, c->sig_alg);
+	row(y++, "算法", line);
+	row(y++, "SHA-256", c->sha256);
+	row(y++, "SM3", c->sm3);
+	const struct binding *b = &kv->bound[kv->csel];
+	snprintf(line, sizeof line, "%s%s", b->label[0] ? "已绑定到 " : "未绑定", b->label);
+	row(y++, "绑定", line);
+	if (b->state[0]) {
+		attrset(ui_style(S_ERROR));
+		row(y, "状态", b->state);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_list(struct key_view *kv, int y)
+{
+	time_t now = clock_now();
+	for (int i = 0; i < kv->kc.ncerts; i++, y++) {
+		const struct cert *c = &kv->kc.certs[i].cert;
+		char holder[600], standing[64];
+		key_holder_text(c->subject_cn, c->subject_o, holder, sizeof holder);
+		key_standing(c->not_before, c->not_after, now, standing, sizeof standing);
+		attrset(i == kv->csel ? ui_style(S_SELECT) : A_NORMAL);
+		char head[128];
+		snprintf(head, sizeof head, "%s %s", i == kv->csel ? "▶" : " ",
+			 token_slot_label(kv->kc.certs[i].slot));
+		ui_text_pad(y, 2, 16, head);
+		ui_text_pad(y, 18, 34, holder);
+		attrset(cert_past_renewal(c, now) ? ui_style(S_ERROR)
+			: cert_expired(c, now) ? ui_style(S_WARN) : A_NORMAL);
+		ui_text(y, 53, COLS - 55, true, standing);
+		attrset(A_NORMAL);
+	}
+	for (int i = 0; i < kv->kc.nbad; i++, y++) {
+		char line[400];
+		snprintf(line, sizeof line, "  %s  %s", token_slot_label(kv->kc.bad[i].slot),
+			 kv->kc.bad[i].msg);
+		attrset(ui_style(S_ERROR));
+		ui_text(y, 2, COLS - 4, true, line);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_prompt(struct key_view *kv, int y)
+{
+	char label[256];
+	if (kv->prompt == P_PIN)
+		snprintf(label, sizeof label, "绑定到 %s。请申请人输入 KEY 的 PIN：", kv->target_label);
+	else
+		snprintf(label, sizeof label, "%s：请输入申请人的手机号：",
+			 kv->purpose == FOR_BIND ? "绑定" : "续费");
+	attrset(A_BOLD);
+	int w = ui_text(y, 4, COLS - 20, true, label);
+	attrset(A_NORMAL);
+	field_draw(&kv->field, y, 4 + w + 1, true);
+	char hint[256];
+	if (kv->prompt_msg[0]) {
+		attrset(ui_style(S_ERROR));
+		ui_text(y + 1, 4, COLS - 8, true, kv->prompt_msg);
+	} else if (kv->prompt == P_PIN) {
+		if (kv->tries_left >= 0)
+			snprintf(hint, sizeof hint, "还可尝试 %d 次。输入时只显示 *，Enter 确定，Esc 取消。",
+				 kv->tries_left);
+		else
+			snprintf(hint, sizeof hint, "输入时只显示 *，Enter 确定，Esc 取消。");
+		attrset(ui_style(S_DIM));
+		ui_text(y + 1, 4, COLS - 8, true, hint);
+	}
+	if (kv->prompt == P_PIN) {
+		attrset(ui_style(S_DIM));
+		snprintf(hint, sizeof hint, "出厂默认 PIN 为 %s；仍在使用默认 PIN 的，请尽快修改默认 PIN。",
+			 KEY_DEFAULT_PIN);
+		ui_text(y + 2, 4, COLS - 8, true, hint);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_msg(struct key_view *kv, int y)
+{
+	if (!kv->msg[0])
+		return;
+	char lines[3][256];
+	int n = ui_wrap(kv->msg, COLS - 8, lines, 3);
+	attrset(kv->msg_error ? ui_style(S_ERROR) : ui_style(S_OK));
+	for (int i = 0; i < n; i++)
+		ui_text(y + i, 4, COLS - 8, false, lines[i]);
+	attrset(A_NORMAL);
+}
+
+static void draw(struct view *v, struct ui *ui)
+{
+	(void)ui;
+	struct key_view *kv = (struct key_view *)v;
+	int y = ui_body_top() + 1;
+	char line[512];
+	if (kv->applicant_id[0])
+		snprintf(line, sizeof line, "申请人：%s", kv->applicant_label);
+	else
+		snprintf(line, sizeof line, "未指定申请人：绑定或续费时输入申请人的手机号。");
+	attrset(kv->applicant_id[0] ? A_BOLD : ui_style(S_DIM));
+	ui_text(y++, 2, COLS - 4, true, line);
+	attrset(A_NORMAL);
+	int bottom = LINES - 6;   /* the message or prompt area */
+	switch (kv->mode) {
+	case M_WAIT: {
+		int left = (int)((kv->wait_end - clock_ms() + 999) / 1000);
+		y++;
+		attrset(A_BOLD);
+		ui_text(y++, 4, COLS - 8, true, kv->wait_reader[0] ? "请在所选读卡器中插入 USB KEY……"
+								   : "请插入 USB KEY……");
+		attrset(A_NORMAL);
+		snprintf(line, sizeof line, "正在等待插入 KEY（还剩 %d 秒）。按 Esc 取消。",
+			 left > 0 ? left : 0);
+		ui_text(y++, 4, COLS - 8, true, line);
+		draw_readers(kv, y + 1, false);
+		break;
+	}
+	case M_READERS:
+		y++;
+		snprintf(line, sizeof line, "有多个读卡器插有 KEY：用 ↑↓ 选择要读取的一个，按 Enter 读取。");
+		ui_text(y++, 4, COLS - 8, true, line);
+		draw_readers(kv, y + 1, true);
+		break;
+	case M_IDLE:
+		draw_msg(kv, y + 1);
+		attrset(ui_style(S_DIM));
+		ui_text(y + 4, 4, COLS - 8, true, "按 F5 重新检测读卡器并读取 KEY。");
+		attrset(A_NORMAL);
+		draw_readers(kv, y + 6, false);
+		return;
+	case M_CERTS:
+		snprintf(line, sizeof line, "读卡器 %s · %s%s%s", kv->kc.reader, kv->kc.driver,
+			 kv->kc.card_id[0] ? " · 标识 " : "", kv->kc.card_id);
+		ui_text(y++, 2, COLS - 4, true, line);
+		y++;
+		draw_list(kv, y);
+		y += kv->kc.ncerts + kv->kc.nbad + 1;
+		draw_cert(kv, y);
+		break;
+	}
+	if (kv->prompt != P_NONE)
+		draw_prompt(kv, bottom);
+	else
+		draw_msg(kv, bottom);
+}
+
+/* ---- keys and actions ---- */
+
+static int key(struct view *v, struct ui *ui, const struct key *k)
+{
+	(void)ui;
+	struct key_view *kv = (struct key_view *)v;
+	if (k->fn && k->code == KEY_TICK)
+		return on_tick(kv);
+	if (kv->prompt != P_NONE)
+		return field_key(&kv->field, k);
+	if (!k->fn || (k->code != KEY_UP && k->code != KEY_DOWN))
+		return R_NONE;
+	int d = k->code == KEY_DOWN ? 1 : -1;
+	if (kv->mode == M_READERS && kv->readers.n > 0) {
+		int n = (int)kv->readers.n;
+		kv->rsel = (kv->rsel + d + n) % n;
+		return R_HANDLED;
+	}
+	if (kv->mode == M_CERTS && kv->kc.ncerts > 0) {
+		kv->csel = (kv->csel + d + kv->kc.ncerts) % kv->kc.ncerts;
+		return R_HANDLED;
+	}
+	return R_NONE;
+}
+
+static int action(struct view *v, struct ui *ui, enum action a)
+{
+	struct key_view *kv = (struct key_view *)v;
+	switch (a) {
+	case ACT_CONFIRM:
+		if (kv->prompt == P_PIN)
+			pin_entered(kv, ui);
+		else if (kv->prompt == P_PHONE)
+			phone_entered(kv, ui);
+		return R_HANDLED;
+	case ACT_CANCEL:
+		if (kv->prompt != P_NONE) {
+			prompt_close(kv);
+			set_msg(kv, false, "已取消。");
+		} else if (kv->mode == M_WAIT) {
+			kv->mode = M_IDLE;
+			set_msg(kv, false, "已取消等待 KEY。");
+		}
+		return R_HANDLED;
+	case ACT_REREAD:
+		/* A new context: the service may have been restarted since. */
+		token_close(kv->ctx);
+		kv->ctx = NULL;
+		survey(kv);
+		return R_HANDLED;
+	case ACT_OPEN:
+		if (kv->mode == M_READERS && kv->rsel < (int)kv->readers.n) {
+			const struct token_reader *r = &kv->readers.items[kv->rsel];
+			char name[TOKEN_READER_MAX];
+			snprintf(name, sizeof name, "%s", r->name);
+			if (has_card(r))
+				read_key(kv, name);
+			else
+				start_wait(kv, name);
+		}
+		return R_HANDLED;
+	case ACT_BIND:
+		if (kv->mode != M_CERTS)
+			return R_HANDLED;
+		kv->purpose = FOR_BIND;
+		if (kv->applicant_id[0]) {
+			snprintf(kv->target_id, sizeof kv->target_id, "%s", kv->applicant_id);
+			snprintf(kv->target_label, sizeof kv->target_label, "%s", kv->applicant_label);
+			begin_bind_for(kv, ui);
+		} else {
+			prompt_open(kv, P_PHONE);
+		}
+		return R_HANDLED;
+	case ACT_RENEW:
+		if (kv->mode == M_CERTS)
+			begin_renew(kv, ui);
+		return R_HANDLED;
+	case ACT_KEY_UNLOCK:
+		if (kv->mode == M_CERTS)
+			begin_unlock(kv, ui);
+		return R_HANDLED;
+	case ACT_CHANGE_PIN:
+		if (kv->mode == M_CERTS)
+			begin_change_pin(kv, ui);
+		return R_HANDLED;
+	case ACT_BACK:
+		return R_HANDLED | R_CLOSE;
+	default:
+		return R_NONE;
+	}
+}
+
+static const enum action *actions_now(struct view *v, struct ui *ui)
+{
+	(void)ui;
+	struct key_view *kv = (struct key_view *)v;
+	static const enum action prompt_acts[] = { ACT_CONFIRM, ACT_CANCEL, ACT_NONE };
+	static const enum action wait_acts[] = { ACT_CANCEL, ACT_NONE };
+	static const enum action idle_acts[] = { ACT_REREAD, ACT_BACK, ACT_NONE };
+	static const enum action reader_acts[] = { ACT_OPEN, ACT_REREAD, ACT_BACK, ACT_NONE };
+	static const enum action cert_acts[] = { ACT_BIND, ACT_RENEW, ACT_REREAD, ACT_KEY_UNLOCK,
+						 ACT_CHANGE_PIN, ACT_BACK, ACT_NONE };
+	if (kv->prompt != P_NONE)
+		return prompt_acts;
+	switch (kv->mode) {
+	case M_WAIT:
+		return wait_acts;
+	case M_READERS:
+		return reader_acts;
+	case M_CERTS:
+		return cert_acts;
+	default:
+		return idle_acts;
+	}
+}
+
+static void resume(struct view *v, struct ui *ui)
+{
+	struct key_view *kv = (struct key_view *)v;
+	if (kv->applicant_id[0])
+		label_of(ui, kv->applicant_id, kv->applicant_label);
+	if (kv->mode == M_WAIT)
+		post_tick(false); /* the view above took the last tick */
+	else if (kv->mode == M_CERTS)
+		load_bindings(kv);
+}
+
+static void destroy(struct view *v)
+{
+	struct key_view *kv = (struct key_view *)v;
+	prompt_close(kv);
+	token_reader_list_done(&kv->readers);
+	token_close(kv->ctx);
+	free(kv);
+}
+
+static const enum action all_actions[] = { ACT_BIND, ACT_RENEW, ACT_REREAD, ACT_KEY_UNLOCK,
+					   ACT_CHANGE_PIN, ACT_OPEN, ACT_CONFIRM, ACT_CANCEL,
+					   ACT_BACK, ACT_NONE };
+static const struct view_ops ops = {
+	.name = "key", .actions = all_actions, .actions_now = actions_now, .draw = draw,
+	.key = key, .action = action, .resume = resume, .free = destroy,
+};
+
+void view_key_open(struct ui *ui, const char *applicant_id)
+{
+	struct key_view *kv = calloc(1, sizeof *kv);
+	if (!kv)
+		return;
+	kv->v.ops = &ops;
+	kv->ui = ui;
+	snprintf(kv->v.title, sizeof kv->v.title, "读取 KEY");
+	if (applicant_id && *applicant_id) {
+		snprintf(kv->applicant_id, sizeof kv->applicant_id, "%s", applicant_id);
+		label_of(ui, applicant_id, kv->applicant_label);
+	}
+	long wait = strtol(config_get(&ui->app->cfg, "key.wait_seconds", "0"), NULL, 10);
+	kv->wait_s = wait >= 5 && wait <= 600 ? (int)wait : WAIT_S;
+	ui_push(ui, &kv->v);
+	survey(kv);
+}
