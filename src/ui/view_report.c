@@ -13,6 +13,7 @@
 #include "model/validate.h"
 #include "svc/report.h"
 #include "ui/formw.h"
+#include "ui/reportw.h"
 #include "ui/views_admin.h"
 #include "util/clock.h"
 #include "util/utf8.h"
@@ -37,7 +38,7 @@ struct report_view {
 	struct day_report r;
 	bool have;                    /* r holds a report */
 	struct row *rows;             /* owned */
-	int nrows, top;
+	struct reportw pane;            /* pane.nrows rows */
 	char error[256];
 };
 
@@ -51,9 +52,9 @@ struct report_view {
 
 static struct row *add(struct report_view *rv, int cap, enum row_kind kind, const char *text)
 {
-	if (rv->nrows >= cap)
+	if (rv->pane.nrows >= cap)
 		return NULL;
-	struct row *r = &rv->rows[rv->nrows++];
+	struct row *r = &rv->rows[rv->pane.nrows++];
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
 	snprintf(r->text, sizeof r->text, "%s", text ? text : "");
@@ -72,7 +73,7 @@ static void build(struct report_view *rv)
 	int cap = 3 * REPORT_LINES_MAX + d->nclerks + d->nwaiting + REPORT_STOCK_LINES_MAX + 24;
 	free(rv->rows);
 	rv->rows = calloc((size_t)cap, sizeof *rv->rows);
-	rv->nrows = rv->top = 0;
+	rv->pane.nrows = rv->pane.top = 0;
 	if (!rv->rows) {
 		snprintf(rv->error, sizeof rv->error, "内存不足");
 		return;
@@ -205,49 +206,9 @@ static void count_again(struct report_view *rv, struct ui *ui)
 
 /* ---- drawing ---- */
 
-static void cell(int y, int x, int w, bool right, const char *s)
-{
-	if (w <= 0)
-		return;
-	int tw = utf8_width(s);
-	ui_text(y, right && tw < w ? x + w - tw : x, w, true, s);
-}
 
-static void count_cell(int y, int x, int w, long n)
-{
-	char b[24];
-	snprintf(b, sizeof b, "%ld", n);
-	cell(y, x, w, true, b);
-}
 
-static void money_cell(int y, int x, int w, long long fen)
-{
-	char b[32];
-	format_fen(fen, b);
-	cell(y, x, w, true, b);
-}
 
-/* A bar of `cols` columns at most for |fen| against max, in eighths of a
- * column (U+2588 and the seven partial blocks before it). Integers only. */
-static void bar(int y, int x, int cols, long long fen, long long max)
-{
-	static const char *const part[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
-	if (cols <= 0 || max <= 0)
-		return;
-	unsigned long long f = fen < 0 ? 0ull - (unsigned long long)fen : (unsigned long long)fen;
-	unsigned long long m = (unsigned long long)max;
-	while (m > (1ull << 40)) /* keep f * cols * 8 far from overflowing */
-		f >>= 1, m >>= 1;
-	unsigned long long eighths = f * (unsigned long long)cols * 8 / m;
-	if (f > 0 && eighths == 0)
-		eighths = 1; /* something is not nothing */
-	char buf[512] = "";
-	size_t len = 0;
-	for (unsigned long long i = 0; i < eighths / 8 && len + 4 < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "█");
-	snprintf(buf + len, sizeof buf - len, "%s", part[eighths % 8]);
-	ui_text(y, x, cols, false, buf);
-}
 
 static const char *const groups[] = { "下单", "登记款项", "退款" };
 
@@ -267,51 +228,51 @@ static void draw_row(struct report_view *rv, const struct row *r, int y)
 		break;
 	case ROW_SUM: {
 		attrset(r->total ? A_BOLD : A_NORMAL);
-		cell(y, X0 + 2, LABEL_W - 2, false, r->text);
-		count_cell(y, X0 + LABEL_W, COUNT_W, r->sum[0].n);
-		money_cell(y, X0 + LABEL_W + COUNT_W, AMOUNT_W, r->sum[0].fen);
+		reportw_cell(y, X0 + 2, LABEL_W - 2, false, r->text);
+		reportw_count_cell(y, X0 + LABEL_W, COUNT_W, r->sum[0].n);
+		reportw_money_cell(y, X0 + LABEL_W + COUNT_W, AMOUNT_W, r->sum[0].fen);
 		if (r->bar_max > 0) {
 			int bx = X0 + LABEL_W + COUNT_W + AMOUNT_W + 2;
 			attrset(r->sum[0].fen < 0 ? ui_style(S_WARN) : ui_style(S_OK));
-			bar(y, bx, COLS - X0 - bx, r->sum[0].fen, r->bar_max);
+			reportw_bar(y, bx, COLS - X0 - bx, r->sum[0].fen, r->bar_max);
 		}
 		break;
 	}
 	case ROW_COUNT:
 		attrset(r->total ? A_BOLD : A_NORMAL);
-		cell(y, X0 + 2, LABEL_W - 2, false, r->text);
-		count_cell(y, X0 + LABEL_W, COUNT_W, r->sum[0].n);
-		cell(y, X0 + LABEL_W + COUNT_W + 1, 4, false, "个");
+		reportw_cell(y, X0 + 2, LABEL_W - 2, false, r->text);
+		reportw_count_cell(y, X0 + LABEL_W, COUNT_W, r->sum[0].n);
+		reportw_cell(y, X0 + LABEL_W + COUNT_W + 1, 4, false, "个");
 		break;
 	case ROW_CLERK_HEAD:
 		attrset(ui_style(S_DIM));
 		if (r->text[0]) { /* the groups, over their two columns */
 			for (int k = 0; k < 3; k++)
-				cell(y, X0 + 18 + 18 * k, 18, true, groups[k]);
+				reportw_cell(y, X0 + 18 + 18 * k, 18, true, groups[k]);
 			break;
 		}
-		cell(y, X0 + 2, 16, false, "员工");
+		reportw_cell(y, X0 + 2, 16, false, "员工");
 		for (int k = 0; k < 3; k++) {
-			cell(y, X0 + 18 + 18 * k, 5, true, "笔数");
-			cell(y, X0 + 23 + 18 * k, 13, true, "金额");
+			reportw_cell(y, X0 + 18 + 18 * k, 5, true, "笔数");
+			reportw_cell(y, X0 + 23 + 18 * k, 13, true, "金额");
 		}
 		break;
 	case ROW_CLERK:
 		attrset(r->total ? A_BOLD : A_NORMAL);
-		cell(y, X0 + 2, 16, false, r->text);
+		reportw_cell(y, X0 + 2, 16, false, r->text);
 		for (int k = 0; k < 3; k++) {
-			count_cell(y, X0 + 18 + 18 * k, 5, r->sum[k].n);
-			money_cell(y, X0 + 23 + 18 * k, 13, r->sum[k].fen);
+			reportw_count_cell(y, X0 + 18 + 18 * k, 5, r->sum[k].n);
+			reportw_money_cell(y, X0 + 23 + 18 * k, 13, r->sum[k].fen);
 		}
 		break;
 	case ROW_WAIT_HEAD:
 		attrset(ui_style(S_DIM));
-		cell(y, X0 + 2, 11, false, "登记时间");
-		cell(y, X0 + 13, 4, true, "天数");
-		cell(y, X0 + 17, 11, true, "金额");
-		cell(y, X0 + 30, 16, false, "流水号");
-		cell(y, X0 + 46, 5, false, "底单");
-		cell(y, X0 + 51, w - 51, false, "订单 · 付款人");
+		reportw_cell(y, X0 + 2, 11, false, "登记时间");
+		reportw_cell(y, X0 + 13, 4, true, "天数");
+		reportw_cell(y, X0 + 17, 11, true, "金额");
+		reportw_cell(y, X0 + 30, 16, false, "流水号");
+		reportw_cell(y, X0 + 46, 5, false, "底单");
+		reportw_cell(y, X0 + 51, w - 51, false, "订单 · 付款人");
 		break;
 	case ROW_WAIT: {
 		const struct report_waiting *t = &rv->r.waiting_rows[r->wait];
@@ -320,25 +281,20 @@ static void draw_row(struct report_view *rv, const struct row *r, int y)
 		if (clock_parse_iso(t->t.recorded_at, &when))
 			clock_local(when, at);
 		attrset(t->age_days > 2 ? ui_style(S_WARN) : A_NORMAL);
-		cell(y, X0 + 2, 11, false, at + 5); /* "06-10 11:00" */
-		count_cell(y, X0 + 13, 4, t->age_days);
-		money_cell(y, X0 + 17, 11, t->t.fen);
-		cell(y, X0 + 30, 16, false, t->t.reference);
-		cell(y, X0 + 46, 5, false, t->t.slip ? "已传" : "未传");
+		reportw_cell(y, X0 + 2, 11, false, at + 5); /* "06-10 11:00" */
+		reportw_count_cell(y, X0 + 13, 4, t->age_days);
+		reportw_money_cell(y, X0 + 17, 11, t->t.fen);
+		reportw_cell(y, X0 + 30, 16, false, t->t.reference);
+		reportw_cell(y, X0 + 46, 5, false, t->t.slip ? "已传" : "未传");
 		snprintf(text, sizeof text, "%s%s · %s", t->t.first_order, t->t.norders > 1 ? " 等" : "",
 			 t->t.payer_name);
-		cell(y, X0 + 51, w - 51, false, text);
+		reportw_cell(y, X0 + 51, w - 51, false, text);
 		break;
 	}
 	}
 	attrset(A_NORMAL);
 }
 
-static int body_rows(int y)
-{
-	int h = LINES - 2 - y; /* the status line and the key bar */
-	return h > 0 ? h : 0;
-}
 
 static void draw(struct view *v, struct ui *ui)
 {
@@ -353,42 +309,13 @@ static void draw(struct view *v, struct ui *ui)
 	} else {
 		snprintf(head, sizeof head, "日结");
 	}
-	attrset(ui_style(S_TITLE));
-	ui_text_pad(y, 0, COLS, "");
-	int h = body_rows(y + 1) - (rv->error[0] ? 1 : 0), pw = 0;
-	if (rv->top > rv->nrows - h)
-		rv->top = rv->nrows - h > 0 ? rv->nrows - h : 0;
-	if (rv->nrows > h && h > 0) {
-		char pos[64];
-		int last = rv->top + h < rv->nrows ? rv->top + h : rv->nrows;
-		snprintf(pos, sizeof pos, "%d-%d/%d 行 PgUp/PgDn", rv->top + 1, last, rv->nrows);
-		pw = utf8_width(pos);
-		ui_text(y, COLS - X0 - pw, pw, false, pos);
-		pw += 2;
-	}
-	ui_text(y, X0, COLS - 2 * X0 - pw, true, head);
-	attrset(A_NORMAL);
-	y++;
-	if (rv->error[0]) {
-		attrset(ui_style(S_ERROR));
-		ui_text(y++, X0, COLS - 2 * X0, true, rv->error);
-		attrset(A_NORMAL);
-	}
-	for (int i = 0; i < h && rv->top + i < rv->nrows; i++)
-		draw_row(rv, &rv->rows[rv->top + i], y + i);
+	int h;
+	y = reportw_draw_head(&rv->pane, y, head, rv->error, &h);
+	for (int i = 0; i < h && rv->pane.top + i < rv->pane.nrows; i++)
+		draw_row(rv, &rv->rows[rv->pane.top + i], y + i);
 }
 
 /* ---- keys and actions ---- */
-
-static void move_by(struct report_view *rv, int by)
-{
-	rv->top += by;
-	if (rv->top < 0)
-		rv->top = 0;
-	/* the upper bound depends on the window: draw() clamps it */
-	if (rv->top > rv->nrows - 1)
-		rv->top = rv->nrows > 0 ? rv->nrows - 1 : 0;
-}
 
 static int key(struct view *v, struct ui *ui, const struct key *k)
 {
@@ -399,22 +326,9 @@ static int key(struct view *v, struct ui *ui, const struct key *k)
 		count_again(rv, ui);
 		return R_HANDLED | R_REDRAW;
 	}
-	int page = body_rows(ui_body_top() + 6) - 1;
-	if (page < 1)
-		page = 1;
-	if (k->fn && (k->code == KEY_NPAGE || k->code == KEY_PPAGE)) {
-		move_by(rv, k->code == KEY_NPAGE ? page : -page);
+	/* Past the form's ends the arrows scroll the report. */
+	if (reportw_key(&rv->pane, &rv->w, k, reportw_body_rows(ui_body_top() + 6) - 1))
 		return R_HANDLED;
-	}
-	/* Past the last field the arrows scroll the report. */
-	if (k->fn && k->code == KEY_DOWN && formw_at_last(&rv->w)) {
-		move_by(rv, 1);
-		return R_HANDLED;
-	}
-	if (k->fn && k->code == KEY_UP && rv->w.focus == 0) {
-		move_by(rv, -1);
-		return R_HANDLED;
-	}
 	return formw_key(&rv->w, k);
 }
 

@@ -14,6 +14,7 @@
 #include "model/validate.h"
 #include "svc/stats.h"
 #include "ui/formw.h"
+#include "ui/reportw.h"
 #include "ui/views_admin.h"
 #include "util/clock.h"
 #include "util/utf8.h"
@@ -39,7 +40,8 @@ struct stats_view {
 	struct stats_report r;
 	bool have;
 	struct row *rows;                 /* owned */
-	int nrows, cap, top;
+	struct reportw pane;              /* pane.nrows rows */
+	int cap;
 	long max_apps;                    /* the bars' scales */
 	long long max_fen;
 	char error[256];
@@ -51,9 +53,9 @@ struct stats_view {
 
 static struct row *add(struct stats_view *sv, enum row_kind kind, const char *text)
 {
-	if (sv->nrows >= sv->cap)
+	if (sv->pane.nrows >= sv->cap)
 		return NULL;
-	struct row *r = &sv->rows[sv->nrows++];
+	struct row *r = &sv->rows[sv->pane.nrows++];
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
 	snprintf(r->text, sizeof r->text, "%s", text ? text : "");
@@ -122,7 +124,7 @@ static void build(struct stats_view *sv)
 	free(sv->rows);
 	sv->cap = 40 + d->ndays + d->nreasons + 3 * (d->nby[0] + d->nby[1] + d->nby[2]);
 	sv->rows = calloc((size_t)sv->cap, sizeof *sv->rows);
-	sv->nrows = sv->top = 0;
+	sv->pane.nrows = sv->pane.top = 0;
 	if (!sv->rows) {
 		snprintf(sv->error, sizeof sv->error, "内存不足");
 		return;
@@ -220,49 +222,9 @@ static void count_again(struct stats_view *sv, struct ui *ui)
 
 /* ---- drawing ---- */
 
-static void cell(int y, int x, int w, bool right, const char *s)
-{
-	if (w <= 0)
-		return;
-	int tw = utf8_width(s);
-	ui_text(y, right && tw < w ? x + w - tw : x, w, true, s);
-}
 
-static void count_cell(int y, int x, int w, long n)
-{
-	char b[24];
-	snprintf(b, sizeof b, "%ld", n);
-	cell(y, x, w, true, b);
-}
 
-static void money_cell(int y, int x, int w, long long fen)
-{
-	char b[32];
-	format_fen(fen, b);
-	cell(y, x, w, true, b);
-}
 
-/* A bar of at most `cols` columns for |v| against max, in eighths of a
- * column (U+2588 and the seven partial blocks before it). Integers only. */
-static void bar(int y, int x, int cols, long long v, long long max)
-{
-	static const char *const part[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
-	if (cols <= 0 || max <= 0)
-		return;
-	unsigned long long f = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	unsigned long long m = (unsigned long long)max;
-	while (m > (1ull << 40)) /* keep f * cols * 8 far from overflowing */
-		f >>= 1, m >>= 1;
-	unsigned long long eighths = f * (unsigned long long)cols * 8 / m;
-	if (f > 0 && eighths == 0)
-		eighths = 1; /* something is not nothing */
-	char buf[512] = "";
-	size_t len = 0;
-	for (unsigned long long i = 0; i < eighths / 8 && len + 4 < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "█");
-	snprintf(buf + len, sizeof buf - len, "%s", part[eighths % 8]);
-	ui_text(y, x, cols, false, buf);
-}
 
 /* The day rows' columns: name, received and its bar, accepted and its
  * bar, the money and its bar; the bars share what the screen leaves. */
@@ -296,18 +258,18 @@ static struct day_cols day_cols(void)
 static void table_row(int y, const struct row *r, bool head)
 {
 	int x = X0 + T_NAME;
-	cell(y, X0, T_NAME - 1, false, r->text);
+	reportw_cell(y, X0, T_NAME - 1, false, r->text);
 	static const char *const heads[] = { "收件", "受理", "退回", "制证", "领取" };
 	for (int k = 0; k < 5; k++) {
 		bool mine = k == 1 || k == 2;   /* what a reviewer holds */
 		if (r->reviews_only && !mine)
 			continue;
 		if (head) {
-			cell(y, x, T_N, true, heads[k]);
+			reportw_cell(y, x, T_N, true, heads[k]);
 		} else {
 			const long v[5] = { r->f->received, r->f->accepted, r->f->returned, r->f->made,
 					    r->f->collected };
-			count_cell(y, x, T_N, v[k]);
+			reportw_count_cell(y, x, T_N, v[k]);
 		}
 		x += T_N;
 	}
@@ -316,15 +278,15 @@ static void table_row(int y, const struct row *r, bool head)
 		stats_avg_hours(r->f, avg);
 		stats_p90_hours(r->f, p90);
 	}
-	cell(y, x, T_H, true, avg[0] ? avg : "-");
-	cell(y, x + T_H, T_H, true, p90[0] ? p90 : "-");
+	reportw_cell(y, x, T_H, true, avg[0] ? avg : "-");
+	reportw_cell(y, x + T_H, T_H, true, p90[0] ? p90 : "-");
 	x += 2 * T_H;
 	if (r->reviews_only)
 		return;
 	if (head)
-		cell(y, x, T_FEN, true, "实收净额");
+		reportw_cell(y, x, T_FEN, true, "实收净额");
 	else
-		money_cell(y, x, T_FEN, r->f->net_fen);
+		reportw_money_cell(y, x, T_FEN, r->f->net_fen);
 }
 
 /* Two lines: the applications, then the waits and the money. */
@@ -370,24 +332,24 @@ static void draw_row(struct stats_view *sv, const struct row *r, int y)
 	case ROW_DAY_HEAD:
 		c = day_cols();
 		attrset(ui_style(S_DIM));
-		cell(y, c.name, 8, false, "日期");
-		cell(y, c.rc, 4 + 1 + c.bar_w, false, "收件");
-		cell(y, c.ac, 4 + 1 + c.bar_w, false, "受理");
-		cell(y, c.fen, 13, true, "实收净额");
+		reportw_cell(y, c.name, 8, false, "日期");
+		reportw_cell(y, c.rc, 4 + 1 + c.bar_w, false, "收件");
+		reportw_cell(y, c.ac, 4 + 1 + c.bar_w, false, "受理");
+		reportw_cell(y, c.fen, 13, true, "实收净额");
 		break;
 	case ROW_DAY:
 		c = day_cols();
 		attrset(A_NORMAL);
-		cell(y, c.name, 8, false, r->text);
-		count_cell(y, c.rc, 4, r->f->received);
-		count_cell(y, c.ac, 4, r->f->accepted);
-		money_cell(y, c.fen, 13, r->f->net_fen);
+		reportw_cell(y, c.name, 8, false, r->text);
+		reportw_count_cell(y, c.rc, 4, r->f->received);
+		reportw_count_cell(y, c.ac, 4, r->f->accepted);
+		reportw_money_cell(y, c.fen, 13, r->f->net_fen);
 		attrset(ui_style(S_OK));
-		bar(y, c.rbar, c.bar_w, r->f->received, sv->max_apps);
+		reportw_bar(y, c.rbar, c.bar_w, r->f->received, sv->max_apps);
 		attrset(ui_style(S_HEADER));
-		bar(y, c.abar, c.bar_w, r->f->accepted, sv->max_apps);
+		reportw_bar(y, c.abar, c.bar_w, r->f->accepted, sv->max_apps);
 		attrset(r->f->net_fen < 0 ? ui_style(S_WARN) : ui_style(S_OK));
-		bar(y, c.fbar, c.bar_w, r->f->net_fen, sv->max_fen);
+		reportw_bar(y, c.fbar, c.bar_w, r->f->net_fen, sv->max_fen);
 		break;
 	case ROW_TABLE_HEAD:
 		attrset(ui_style(S_DIM));
@@ -399,24 +361,19 @@ static void draw_row(struct stats_view *sv, const struct row *r, int y)
 		break;
 	case ROW_REASON:
 		attrset(A_NORMAL);
-		count_cell(y, X0, 6, r->n);
+		reportw_count_cell(y, X0, 6, r->n);
 		ui_text(y, X0 + 8, w - 8, true, r->text);
 		break;
 	case ROW_MONEY:
 		attrset(r->total ? A_BOLD : A_NORMAL);
-		cell(y, X0 + 2, 16, false, r->text);
-		count_cell(y, X0 + 18, 6, r->n);
-		money_cell(y, X0 + 24, 16, r->fen);
+		reportw_cell(y, X0 + 2, 16, false, r->text);
+		reportw_count_cell(y, X0 + 18, 6, r->n);
+		reportw_money_cell(y, X0 + 24, 16, r->fen);
 		break;
 	}
 	attrset(A_NORMAL);
 }
 
-static int body_rows(int y)
-{
-	int h = LINES - 2 - y; /* the status line and the key bar */
-	return h > 0 ? h : 0;
-}
 
 static void draw(struct view *v, struct ui *ui)
 {
@@ -429,42 +386,13 @@ static void draw(struct view *v, struct ui *ui)
 			 sv->r.office_code[0] ? " " : "", sv->r.office_name);
 	else
 		snprintf(head, sizeof head, "月度统计");
-	attrset(ui_style(S_TITLE));
-	ui_text_pad(y, 0, COLS, "");
-	int h = body_rows(y + 1) - (sv->error[0] ? 1 : 0), pw = 0;
-	if (sv->top > sv->nrows - h)
-		sv->top = sv->nrows - h > 0 ? sv->nrows - h : 0;
-	if (sv->nrows > h && h > 0) {
-		char pos[64];
-		int last = sv->top + h < sv->nrows ? sv->top + h : sv->nrows;
-		snprintf(pos, sizeof pos, "%d-%d/%d 行 PgUp/PgDn", sv->top + 1, last, sv->nrows);
-		pw = utf8_width(pos);
-		ui_text(y, COLS - X0 - pw, pw, false, pos);
-		pw += 2;
-	}
-	ui_text(y, X0, COLS - 2 * X0 - pw, true, head);
-	attrset(A_NORMAL);
-	y++;
-	if (sv->error[0]) {
-		attrset(ui_style(S_ERROR));
-		ui_text(y++, X0, COLS - 2 * X0, true, sv->error);
-		attrset(A_NORMAL);
-	}
-	for (int i = 0; i < h && sv->top + i < sv->nrows; i++)
-		draw_row(sv, &sv->rows[sv->top + i], y + i);
+	int h;
+	y = reportw_draw_head(&sv->pane, y, head, sv->error, &h);
+	for (int i = 0; i < h && sv->pane.top + i < sv->pane.nrows; i++)
+		draw_row(sv, &sv->rows[sv->pane.top + i], y + i);
 }
 
 /* ---- keys and actions ---- */
-
-static void move_by(struct stats_view *sv, int by)
-{
-	sv->top += by;
-	if (sv->top < 0)
-		sv->top = 0;
-	/* the upper bound depends on the window: draw() clamps it */
-	if (sv->top > sv->nrows - 1)
-		sv->top = sv->nrows > 0 ? sv->nrows - 1 : 0;
-}
 
 static int key(struct view *v, struct ui *ui, const struct key *k)
 {
@@ -475,22 +403,9 @@ static int key(struct view *v, struct ui *ui, const struct key *k)
 		count_again(sv, ui);
 		return R_HANDLED | R_REDRAW;
 	}
-	int page = body_rows(ui_body_top() + 5) - 1;
-	if (page < 1)
-		page = 1;
-	if (k->fn && (k->code == KEY_NPAGE || k->code == KEY_PPAGE)) {
-		move_by(sv, k->code == KEY_NPAGE ? page : -page);
+	/* Past the form's ends the arrows scroll the report. */
+	if (reportw_key(&sv->pane, &sv->w, k, reportw_body_rows(ui_body_top() + 5) - 1))
 		return R_HANDLED;
-	}
-	/* Past the last field the arrows scroll. */
-	if (k->fn && k->code == KEY_DOWN && formw_at_last(&sv->w)) {
-		move_by(sv, 1);
-		return R_HANDLED;
-	}
-	if (k->fn && k->code == KEY_UP && sv->w.focus == 0) {
-		move_by(sv, -1);
-		return R_HANDLED;
-	}
 	return formw_key(&sv->w, k);
 }
 
