@@ -110,11 +110,13 @@ static void draw_title(struct ui *ui)
 	attrset(A_NORMAL);
 }
 
+/* The status line: who and where on the left (cut first when the window
+ * is narrow), the sync state and the clock on the right, whole. */
 static void draw_status(struct ui *ui)
 {
 	int y = LINES - 2;
-	char right[32], left[256];
-	clock_local(clock_now(), right);
+	char now[17], right[160] = "", left[256];
+	clock_local(clock_now(), now);
 	attrset(ui_style(S_BAR));
 	ui_text_pad(y, 0, COLS, "");
 	if (ui->flash[0]) {
@@ -135,20 +137,26 @@ static void draw_status(struct ui *ui)
 	if (ui->sync) {
 		struct sync_snapshot snap;
 		sync_worker_snapshot(ui->sync, &snap);
-		size_t l = strlen(left);
-		char when[17] = "—";
-		if (snap.last_ok)
+		/* The last good sync: its time today, its date and time before
+		 * ("11-20 09:00"), so days offline do not look like minutes. */
+		char when[17] = "", last[32] = "";
+		if (snap.last_ok) {
 			clock_local(snap.last_ok, when);
-		snprintf(left + l, sizeof left - l, " · %s%s%s 待同步 %ld%s",
-			 snap.running ? "同步中" : snap.online ? "在线" : "离线",
-			 snap.last_ok ? " 上次 " : "", snap.last_ok ? when + 11 : "", snap.pending,
-			 snap.conflicts ? "" : "");
-		if (snap.conflicts) {
-			l = strlen(left);
-			snprintf(left + l, sizeof left - l, " 冲突 %ld", snap.conflicts);
+			snprintf(last, sizeof last, " 上次 %s",
+				 strncmp(when, now, 10) == 0 ? when + 11 : when + 5);
 		}
+		size_t l = (size_t)snprintf(right, sizeof right, "%s%s 待同步 %ld",
+					    snap.running ? "同步中" : snap.online ? "在线" : "离线",
+					    last, snap.pending);
+		if (snap.conflicts)
+			l += (size_t)snprintf(right + l, sizeof right - l, " 冲突 %ld", snap.conflicts);
+		snprintf(right + l, sizeof right - l, " · ");
 	}
+	size_t l = strlen(right);
+	snprintf(right + l, sizeof right - l, "%s", now);
 	int rw = utf8_width(right) + 1;
+	if (rw > COLS)
+		rw = COLS;
 	ui_text(y, 0, COLS - rw - 1, true, left);
 	ui_text(y, COLS - rw, rw, false, right);
 	attrset(A_NORMAL);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/validate.h"
+#include "svc/audit_text.h"
 #include "ui/ui.h"
 #include "util/clock.h"
 #include "util/jsonx.h"
@@ -17,6 +18,11 @@ struct sync_view {
 	long n;
 	int sel, top;
 	char error[256];
+	/* The worker's state when the list was read: a round that ends while
+	 * the screen is open changes it, and the list is read again. */
+	time_t seen_last_ok;
+	long seen_conflicts, seen_pending;
+	bool seen_running;
 };
 
 static void load(struct sync_view *sv)
@@ -36,25 +42,26 @@ static void load(struct sync_view *sv)
 	}
 	if (sv->sel >= sv->n)
 		sv->sel = sv->n ? (int)sv->n - 1 : 0;
+	if (sv->ui->sync) {
+		struct sync_snapshot snap;
+		sync_worker_snapshot(sv->ui->sync, &snap);
+		sv->seen_last_ok = snap.last_ok;
+		sv->seen_conflicts = snap.conflicts;
+		sv->seen_pending = snap.pending;
+		sv->seen_running = snap.running;
+	}
 }
 
-/* What a command does, for people. */
-static const char *what(const char *command)
+/* What a command does, for people: "登记申请人" for "applicant.register@2"
+ * (the audit log's names); the command itself when it has none. */
+static const char *what(const char *command, char buf[64])
 {
-	static const char *const names[][2] = {
-		{ "applicant.register", "登记申请人" }, { "applicant.update", "修改申请人资料" },
-		{ "application.create", "新建申请单" }, { "application.update", "修改申请单" },
-		{ "application.submit", "提交审核" }, { "application.accept", "受理" },
-		{ "application.return", "退回" }, { "application.cancel", "取消申请单" },
-		{ "application.import", "导入申请单" }, { "attachment.add", "添加扫描件" },
-		{ "order.place", "下订单" }, { "payment.transfer", "登记转账" },
-		{ "staff.create", "新建员工账户" }, { "setup.init", "首次设置" },
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strncmp(command, names[i][0], strlen(names[i][0])) == 0 &&
-		    command[strlen(names[i][0])] == '@')
-			return names[i][1];
-	return command;
+	snprintf(buf, 64, "%s", command);
+	char *at = strchr(buf, '@');
+	if (at)
+		*at = '\0';
+	const char *label = audit_action_label(buf);
+	return label ? label : command;
 }
 
 static void draw(struct view *v, struct ui *ui)
@@ -67,20 +74,30 @@ static void draw(struct view *v, struct ui *ui)
 		return;
 	}
 	struct sync_snapshot snap = { 0 };
-	if (ui->sync)
+	if (ui->sync) {
 		sync_worker_snapshot(ui->sync, &snap);
+		if (snap.last_ok != sv->seen_last_ok || snap.conflicts != sv->seen_conflicts ||
+		    snap.pending != sv->seen_pending || snap.running != sv->seen_running) {
+			load(sv);
+			sync_worker_snapshot(ui->sync, &snap);
+		}
+	}
 	char ok[17] = "从未";
 	time_t t;
-	if (clock_parse_iso(sv->st.last_ok, &t))
+	if (snap.last_ok)
+		clock_local(snap.last_ok, ok);
+	else if (clock_parse_iso(sv->st.last_ok, &t))
 		clock_local(t, ok);
-	snprintf(line, sizeof line, "中心 %s · %s · 待同步 %ld · 冲突 %ld · 暂缓 %ld · 上次成功 %s",
-		 sv->st.host, snap.running ? "同步中" : snap.online ? "在线" : "离线", snap.pending,
-		 sv->n, sv->st.deferred, ok);
+	snprintf(line, sizeof line, "中心 %s · %s · 上次成功 %s", sv->st.host,
+		 snap.running ? "同步中" : snap.online ? "在线" : "离线", ok);
 	ui_text(y++, 2, COLS - 4, true, line);
-	if (snap.last_error[0] || sv->st.last_error[0]) {
+	snprintf(line, sizeof line, "待同步 %ld · 冲突 %ld · 暂缓 %ld", ui->sync ? snap.pending : sv->st.pending,
+		 sv->n, sv->st.deferred);
+	ui_text(y++, 2, COLS - 4, true, line);
+	/* The worker's error is the fresh one; after a good round there is none. */
+	if (ui->sync ? snap.last_error[0] != '\0' : sv->st.last_error[0] != '\0') {
 		attrset(ui_style(S_WARN));
-		snprintf(line, sizeof line, "上次错误：%s", snap.last_error[0] ? snap.last_error
-										 : sv->st.last_error);
+		snprintf(line, sizeof line, "上次错误：%s", ui->sync ? snap.last_error : sv->st.last_error);
 		ui_text(y++, 2, COLS - 4, true, line);
 		attrset(A_NORMAL);
 	}
@@ -102,7 +119,8 @@ static void draw(struct view *v, struct ui *ui)
 			clock_local(at, when);
 		attrset(i == sv->sel ? ui_style(S_SELECT) : A_BOLD);
 		mvhline(y, 2, ' ', COLS - 4);
-		snprintf(line, sizeof line, "%s  %s", when, what(c->command));
+		char name[64];
+		snprintf(line, sizeof line, "%s  %s", when, what(c->command, name));
 		ui_text(y++, 2, COLS - 4, true, line);
 		attrset(ui_style(S_WARN));
 		snprintf(line, sizeof line, "    中心：%s", c->message);
