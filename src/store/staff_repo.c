@@ -186,6 +186,27 @@ enum status office_repo_insert(struct db *db, const struct office *o, struct err
 	return step_done(db, s, e);
 }
 
+int office_repo_list(struct db *db, struct office *out, int max, struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT id, code, name, version FROM offices ORDER BY code", e);
+	if (!s)
+		return -1;
+	int n = 0, rc = SQLITE_DONE;
+	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct office *o = &out[n++];
+		db_col_copy(s, 0, o->id, sizeof o->id);
+		db_col_copy(s, 1, o->code, sizeof o->code);
+		db_col_copy(s, 2, o->name, sizeof o->name);
+		o->version = (long)sqlite3_column_int64(s, 3);
+	}
+	if (n < max && rc != SQLITE_DONE) {
+		db_fail(db, rc, e);
+		n = -1;
+	}
+	sqlite3_reset(s);
+	return n;
+}
+
 enum status office_repo_get(struct db *db, const char *id, struct office *out, struct err *e)
 {
 	sqlite3_stmt *s = db_prep(db, "SELECT id, code, name, version FROM offices WHERE id = ?1", e);

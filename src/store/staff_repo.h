@@ -26,6 +26,9 @@ int staff_repo_page(struct db *db, enum page_dir dir, const char *key, struct st
 
 enum status office_repo_insert(struct db *db, const struct office *o, struct err *e);
 enum status office_repo_get(struct db *db, const char *id, struct office *out, struct err *e);
+/* Up to `max` offices this database knows, in code order. Returns the
+ * number filled, -1 on error. */
+int office_repo_list(struct db *db, struct office *out, int max, struct err *e);
 enum status terminal_repo_insert(struct db *db, const struct terminal *t, struct err *e);
 enum status terminal_repo_get(struct db *db, const char *id, struct terminal *out, struct err *e);
 

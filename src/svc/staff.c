@@ -628,6 +628,11 @@ int svc_staff_page(struct svc *svc, enum page_dir dir, const char *key, struct s
 	return staff_repo_page(svc->db, dir, key, out, max, e);
 }
 
+int svc_office_list(struct svc *svc, struct office *out, int max, struct err *e)
+{
+	return office_repo_list(svc->db, out, max, e);
+}
+
 long svc_staff_count(struct svc *svc)
 {
 	return staff_repo_count(svc->db);

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "model/office.h"
 #include "model/staff.h"
 #include "svc/svc.h"
 
@@ -75,6 +76,9 @@ enum status svc_staff_change_password(struct svc *svc, const struct actor *a,
 int svc_staff_page(struct svc *svc, enum page_dir dir, const char *key, struct staff *out, int max,
 		   struct err *e);
 long svc_staff_count(struct svc *svc);
+/* The offices this terminal knows (its own; every office at a terminal
+ * that syncs all offices), in code order. Returns the number, -1 on error. */
+int svc_office_list(struct svc *svc, struct office *out, int max, struct err *e);
 enum status svc_staff_get(struct svc *svc, const char *id, struct staff *out, struct err *e);
 
 #endif

@@ -331,53 +331,125 @@ static enum status move_references(struct db *db, const char *from, const char *
 	return st;
 }
 
+struct op_ref {
+	char id[UUID_LEN + 1];
+	char entity_id[UUID_LEN + 1];
+	bool refused;
+};
+
+/* The queued and refused ops (other than skip_op) that name `ref`, in
+ * queue order; *n of them in *out (caller frees). */
+static enum status ops_naming(struct db *db, const char *ref, const char *skip_op,
+			      struct op_ref **out, size_t *n, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = db_prep(db, "SELECT op_id, state, coalesce(entity_id, '') FROM outbox"
+				      " WHERE state IN ('pending', 'rejected') AND op_id <> ?2 AND"
+				      " (entity_id = ?1 OR instr(payload, ?1) > 0) ORDER BY seq", e);
+	if (!s)
+		return e->st;
+	db_bind_text(s, 1, ref);
+	db_bind_text(s, 2, skip_op);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			void *more = realloc(*out, cap * sizeof **out);
+			if (!more)
+				break;
+			*out = more;
+		}
+		struct op_ref *o = &(*out)[(*n)++];
+		db_col_copy(s, 0, o->id, sizeof o->id);
+		o->refused = strcmp(db_col_text(s, 1), "rejected") == 0;
+		db_col_copy(s, 2, o->entity_id, sizeof o->entity_id);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? ST_OK : rc == SQLITE_ROW ? err_status(e, ST_NOMEM) : db_fail(db, rc, e);
+}
+
+/* A refused op goes back to the queue under a new id (the centre recorded
+ * the old one as refused). */
+static enum status requeue(struct db *db, const char *op_id, struct err *e)
+{
+	char new_id[UUID_LEN + 1];
+	uuid_v7(new_id);
+	return exec_bind(db, "UPDATE outbox SET op_id = ?2, state = 'pending', attempts = 0,"
+			     " result_code = NULL, result_msg = NULL, result_field = NULL,"
+			     " centre_row = NULL, done_at = NULL WHERE op_id = ?1 AND state = 'rejected'",
+			 op_id, new_id, NULL, NULL, e);
+}
+
 /* Queued and refused ops that name the local applicant now name the
  * existing one; refused ones (refused because the local applicant never
- * reached the centre) go back to the queue under new ids. */
+ * reached the centre) go back to the queue under new ids. So do the refused
+ * ops that follow from those, at any depth: an application imported for the
+ * applicant was refused, and after it its agreement, papers and submission
+ * ("没有这个申请单"); left refused they could only be discarded, and the
+ * clerk's work with them. */
 static enum status move_ops(struct db *db, const char *from, const char *to, const char *skip_op,
 			    long *moved, struct err *e)
 {
-	sqlite3_stmt *s = db_prep(db, "SELECT op_id, state FROM outbox WHERE state IN ('pending',"
-				      " 'rejected') AND op_id <> ?2 AND (entity_id = ?1 OR"
-				      " instr(payload, ?1) > 0) ORDER BY seq", e);
-	if (!s)
-		return e->st;
-	db_bind_text(s, 1, from);
-	db_bind_text(s, 2, skip_op);
-	struct { char id[UUID_LEN + 1]; bool refused; } *ops = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *nops = realloc(ops, cap * sizeof *ops);
-			if (!nops)
-				break;
-			ops = nops;
-		}
-		db_col_copy(s, 0, ops[n].id, sizeof ops[n].id);
-		ops[n].refused = strcmp(db_col_text(s, 1), "rejected") == 0;
-		n++;
-	}
-	sqlite3_reset(s);
-	enum status st = rc == SQLITE_DONE ? ST_OK : (rc == SQLITE_ROW ? err_status(e, ST_NOMEM)
-								       : db_fail(db, rc, e));
+	struct op_ref *ops;
+	size_t n;
+	enum status st = ops_naming(db, from, skip_op, &ops, &n, e);
+	/* The records whose refused ops were re-queued: their own refused
+	 * followers go back too. */
+	char (*frontier)[UUID_LEN + 1] = NULL;
+	size_t nf = 0, capf = 0;
 	for (size_t i = 0; st == ST_OK && i < n; i++) {
-		char new_id[UUID_LEN + 1];
-		uuid_v7(new_id);
 		st = exec_bind(db,
 			"UPDATE outbox SET payload = replace(payload, ?2, ?3),"
 			" entity_id = CASE entity_id WHEN ?2 THEN ?3 ELSE entity_id END WHERE op_id = ?1",
 			ops[i].id, from, to, NULL, e);
 		if (st == ST_OK && ops[i].refused)
-			st = exec_bind(db,
-				"UPDATE outbox SET op_id = ?2, state = 'pending', attempts = 0,"
-				" result_code = NULL, result_msg = NULL, result_field = NULL,"
-				" centre_row = NULL, done_at = NULL WHERE op_id = ?1",
-				ops[i].id, new_id, NULL, NULL, e);
+			st = requeue(db, ops[i].id, e);
 		(*moved)++;
+		if (st == ST_OK && ops[i].refused && ops[i].entity_id[0] &&
+		    strcmp(ops[i].entity_id, from) != 0) {
+			if (nf == capf) {
+				capf = capf ? capf * 2 : 16;
+				void *more = realloc(frontier, capf * sizeof *frontier);
+				if (!more) {
+					st = err_status(e, ST_NOMEM);
+					break;
+				}
+				frontier = more;
+			}
+			snprintf(frontier[nf++], UUID_LEN + 1, "%s", ops[i].entity_id);
+		}
 	}
 	free(ops);
+	for (size_t f = 0; st == ST_OK && f < nf; f++) {
+		bool seen = false;
+		for (size_t g = 0; g < f && !seen; g++)
+			seen = strcmp(frontier[g], frontier[f]) == 0;
+		if (seen)
+			continue;
+		st = ops_naming(db, frontier[f], skip_op, &ops, &n, e);
+		for (size_t i = 0; st == ST_OK && i < n; i++) {
+			if (!ops[i].refused)
+				continue;
+			st = requeue(db, ops[i].id, e);
+			(*moved)++;
+			if (st == ST_OK && ops[i].entity_id[0] && nf < 4096) {
+				if (nf == capf) {
+					capf *= 2;
+					void *more = realloc(frontier, capf * sizeof *frontier);
+					if (!more) {
+						st = err_status(e, ST_NOMEM);
+						break;
+					}
+					frontier = more;
+				}
+				snprintf(frontier[nf++], UUID_LEN + 1, "%s", ops[i].entity_id);
+			}
+		}
+		free(ops);
+	}
+	free(frontier);
 	return st;
 }
 

@@ -19,6 +19,7 @@
 
 #define MAX_CHOSEN 256
 #define MAX_STAFF 128
+#define MAX_OFFICES 64
 
 struct queue_view {
 	struct view v;
@@ -125,15 +126,16 @@ static void reload_queue(struct queue_view *qv, bool keep)
 
 static void read_filter(struct queue_view *qv)
 {
-	static const char *const ids[] = { "clerk", "kind", "from", "to" };
-	char *v[4];
-	for (int i = 0; i < 4; i++)
+	static const char *const ids[] = { "clerk", "kind", "from", "to", "office" };
+	char *v[5];
+	for (int i = 0; i < 5; i++)
 		v[i] = formw_get(&qv->sl.bar, ids[i]);
 	snprintf(qv->f.created_by, sizeof qv->f.created_by, "%s", v[0] ? v[0] : "");
 	snprintf(qv->f.kind, sizeof qv->f.kind, "%s", v[1] ? v[1] : "");
 	snprintf(qv->f.from, sizeof qv->f.from, "%s", v[2] ? v[2] : "");
 	snprintf(qv->f.to, sizeof qv->f.to, "%s", v[3] ? v[3] : "");
-	for (int i = 0; i < 4; i++)
+	snprintf(qv->f.office_id, sizeof qv->f.office_id, "%s", v[4] ? v[4] : "");
+	for (int i = 0; i < 5; i++)
 		free(v[i]);
 }
 
@@ -385,6 +387,15 @@ void view_queue_open(struct ui *ui, int queue)
 			len += snprintf(choices + len, sizeof choices - (size_t)len, "|%s=%s",
 					qv->staff[i].id, qv->staff[i].name);
 	formw_set_choices(&qv->sl.bar, "clerk", choices);
+	/* At a terminal that syncs every office, the queues hold them all. */
+	struct office offices[MAX_OFFICES];
+	int noffices = svc_office_list(&ui->app->svc, offices, MAX_OFFICES, &e);
+	len = snprintf(choices, sizeof choices, "=全部");
+	for (int i = 0; i < noffices && len < (int)sizeof choices - 200; i++)
+		len += snprintf(choices + len, sizeof choices - (size_t)len, "|%s=%s %s", offices[i].id,
+				offices[i].code, offices[i].name);
+	formw_set_choices(&qv->sl.bar, "office", choices);
+	formw_hide(&qv->sl.bar, "office", noffices < 2);
 	reload_queue(qv, false);
 	qv->sl.in_bar = qv->sl.list.nrows == 0;
 	ui_push(ui, &qv->v);

@@ -48,6 +48,10 @@ echo Adm1nPass | cd_cli init --office BJHD --office-name 北京海淀受理点 -
 printf '%s\n13900000002,王五,320106198503124510,,北京市海淀区中关村大街1号,100080,,\n' "$HEAD" >"$TEST_TMP/b.csv"
 CERTDESK_PASSWORD=Adm1nPass cd_cli --user admin_b import applicants "$TEST_TMP/b.csv" >/dev/null
 CERTDESK_PASSWORD=Adm1nPass cd_cli --user admin_b import applications "$TEST_TMP/apps.csv" >/dev/null
+nb=$(q "SELECT number FROM applications")
+for step in "agree $nb" "paper $nb holder_id" "submit $nb"; do
+	CERTDESK_PASSWORD=Adm1nPass cd_cli --user admin_b application $step >/dev/null || fail "application $step"
+done
 CERTDESK_PASSWORD=Adm1nPass cd_cli --user admin_b sync --enroll "$url" "$code_b" >/dev/null || fail "enrol B"
 pending=$(q "SELECT count(*) FROM outbox WHERE state = 'pending'")
 [ "$pending" -gt 0 ] || fail "B has nothing to send"
@@ -65,7 +69,8 @@ keys s
 wait_for "同步与冲突"
 keys F5
 wait_for "中心拒绝的操作"
-wait_for "待同步 0 · 冲突 2"
+wait_for "待同步 0 · 冲突 5"
+wait_for "提交审核"
 wait_for "导入申请人"
 screen | grep -q '13900000002' && fail "a whole phone number on the sync screen"
 screen | grep -q '139\*\*\*\*0002' || { screen >&2; fail "the centre's reason does not name the phone"; }
@@ -91,6 +96,21 @@ cq() { sqlite3 "$C" "$1"; }
 	|| fail "an application was lost"
 [ "$(q "SELECT count(*) FROM audit_log WHERE action = 'sync.merge'")" = 1 ] || fail "the merge is not audited"
 
+# ---- the queue knows every office now: filter by office ----
+keys Escape
+wait_for "主菜单"
+keys 5
+wait_for "审核队列"
+wait_for "$nb"
+screen | grep -q '受理点' || { screen >&2; fail "no office filter with three offices known"; }
+keys F8 Right Enter           # BJHD (offices in code order: BJHD HQ SZFT)
+wait_for "◀ BJHD"
+wait_for "$nb"
+keys F8 Right Right Enter     # SZFT: its applications are not this terminal's
+wait_for "◀ SZFT"
+wait_for "队列是空的"
+keys F8 Left Left Left Enter  # 全部
+wait_for "$nb"
 keys Escape
 wait_for "主菜单"
 keys F10
