@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/validate.h"
 #include "store/staff_repo.h"
 #include "svc/applicant.h"
 #include "svc/application.h"
@@ -134,15 +135,32 @@ enum status svc_print_application_data(struct app *app, const struct application
 	SET("application.number", a->number);
 	SET("application.date", created);
 	SET("application.kind", app_kind_code(a->kind));
-	/* Revoke and unlock have no validity: the field stays empty. */
+	/* Revoke and unlock have no validity period. */
 	ok = ok && (a->years > 0 ? pdf_data_setf(d, "application.years", "%d", a->years)
 				 : pdf_data_set(d, "application.years", "—"));
 	SET("application.cert_serial", a->cert_serial);
 	SET("application.reason", a->service_reason);
 	struct price p;
 	struct err pe;
-	if (svc_price_find(svc, a->kind, a->subject, a->years, &p, &pe) == ST_OK)
+	bool priced = svc_price_find(svc, a->kind, a->subject, a->years, &p, &pe) == ST_OK;
+	if (priced)
 		ok = ok && pdf_data_setf(d, "application.fee", "%lld", p.fen);
+	/* The term and the fee as one reads them: "3 年　1,300.00 元"; a change
+	 * or reissue keeps the certificate's term ("同原证书"), a revoke or an
+	 * unlock has none ("不适用"), and costs nothing ("免费"). */
+	char term[32], fee[48] = "—";
+	if (app_kind_has_years(a->kind) && a->years > 0)
+		snprintf(term, sizeof term, "%d 年", a->years);
+	else
+		snprintf(term, sizeof term, "%s", app_kind_makes_cert(a->kind) ? "同原证书" : "不适用");
+	if (priced && p.fen == 0) {
+		snprintf(fee, sizeof fee, "免费");
+	} else if (priced) {
+		char yuan[32];
+		format_fen(p.fen, yuan);
+		snprintf(fee, sizeof fee, "%s 元", yuan);
+	}
+	ok = ok && pdf_data_setf(d, "application.term_fee", "%s　%s", term, fee);
 
 	/* Printed in full on purpose: see svc_print_application_data in print.h. */
 	SET("applicant.mobile", ap.phone);

@@ -28,6 +28,7 @@ application.number=FZ01-T03-20261125-0007
 application.date=2026-11-25
 application.kind=new
 application.years=2
+application.term_fee=2 年　900.00 元
 application.algorithm=SM2
 enterprise.name=$LONG_NAME
 enterprise.credit_code=91350102MA2Y4XXL3K

@@ -302,6 +302,11 @@ for n in "$N_CHANGE" "$N_REISSUE" "$N_REVOKE" "$N_A"; do
 done
 out=$(pdftotext "$T/$N_REVOKE.pdf" - 2>&1 | tr -d ' \n')
 has "printed revoke: the old serial" "$S_B"
+out=$(pdftotext -layout "$T/$N_REVOKE.pdf" - 2>&1 | tr -d ' ')
+has "printed revoke: no validity period, free" "有效期及费用不适用免费"
+hasnt "printed revoke: not a validity of — years" "—年"
+out=$(pdftotext -layout "$T/$N_CHANGE.pdf" - 2>&1 | tr -d ' ')
+has "printed change: the certificate's own term, and the fee" "有效期及费用同原证书100.00元"
 
 # ---- unlock ----------------------------------------------------------------------
 section "unlock: refused before acceptance"

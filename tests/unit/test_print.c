@@ -175,6 +175,8 @@ static void test_data_enterprise(void)
 	CU_ASSERT_STRING_EQUAL(GET(d, "agreement.date"), today);
 	CU_ASSERT_STRING_EQUAL(GET(d, "application.kind"), "new");
 	CU_ASSERT_STRING_EQUAL(GET(d, "application.years"), "2");
+	CU_ASSERT_EQUAL(strncmp(GET(d, "application.term_fee"), "2 年　", strlen("2 年　")), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(GET(d, "application.term_fee"), " 元"));
 	CU_ASSERT_TRUE(strspn(GET(d, "application.fee"), "0123456789") == strlen(GET(d, "application.fee")));
 	CU_ASSERT_STRING_EQUAL(GET(d, "enterprise.name"), "福州某某科技有限公司");
 	CU_ASSERT_STRING_EQUAL(GET(d, "enterprise.credit_code"), "91350100M000100Y43");
