@@ -8,7 +8,7 @@ libcurl4-openssl-dev libmicrohttpd-dev libsodium-dev libssl-dev
 libpcsclite-dev libhpdf-dev libharfbuzz-dev libqrencode-dev zlib1g-dev fonts-wqy-zenhei
 locales cups-client"
 TEST="libcunit1-dev tmux pcscd vsmartcard-vpcd poppler-utils opensc openssl
-sqlite3 python3 curl jq"
+sqlite3 python3 curl jq groff-base"
 
 want="$BUILD"
 [ "${1:-}" = "--test" ] && want="$BUILD $TEST"

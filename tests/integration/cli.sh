@@ -105,4 +105,58 @@ kill -TERM $pid
 wait $pid || die "certdeskd did not stop cleanly"
 trap - EXIT
 if grep -qE 'AddressSanitizer|runtime error' "$TEST_TMP/certdeskd.log"; then cat "$TEST_TMP/certdeskd.log"; die "sanitizer"; fi
+# ---- the man pages: render cleanly and cover what the programs offer ----
+if ! command -v groff >/dev/null 2>&1; then
+	echo "SKIP: man pages not checked: groff is not installed (scripts/deps.sh --test installs groff-base)"
+else
+	render() { groff -man -Tutf8 -P-cbou "$CERTDESK_ROOT/docs/$1" 2>/dev/null; }
+	for page in certdesk.1 certdeskd.1; do
+		# -ww: every warning, -z: no output. Plain groff (no preconv), so a
+		# page must be ASCII with \[uXXXX] escapes, as groff and mandoc
+		# read it everywhere.
+		set +e; warn=$(groff -man -Tutf8 -ww -z "$CERTDESK_ROOT/docs/$page" 2>&1); rc=$?; set -e
+		[ "$rc" = 0 ] && [ -z "$warn" ] || die "docs/$page does not render cleanly (rc $rc): $warn"
+		[ "$(render "$page" | wc -l)" -gt 50 ] || die "docs/$page renders to almost nothing"
+	done
+	man1=$(render certdesk.1) man1d=$(render certdeskd.1)
+	grep -q "数字证书受理台" <<<"$man1" || die "certdesk.1: the Chinese name does not render"
+	grep -q "中心控制台" <<<"$man1d" || die "certdeskd.1: the Chinese text does not render"
+	# Every subcommand of certdesk --help has an entry (a line of its own
+	# starting with its name), and every option either program's --help
+	# names is in its page.
+	subs=$("$CERTDESK_BIN/certdesk" --help | sed -n '/^子命令/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p')
+	[ "$(echo "$subs" | wc -l)" -ge 15 ] || die "could not read the subcommands from --help: $subs"
+	for s in $subs; do
+		grep -qE "^       $s( |\$)" <<<"$man1" || die "certdesk.1 has no entry for the subcommand $s"
+	done
+	for o in $("$CERTDESK_BIN/certdesk" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$o" <<<"$man1" || die "certdesk.1 does not mention $o (in certdesk --help)"
+	done
+	for o in $("$CERTDESK_BIN/certdeskd" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$o" <<<"$man1d" || die "certdeskd.1 does not mention $o (in certdeskd --help)"
+	done
+	# Every setting certdesk.conf may hold has an entry.
+	keys=$(sed -n '/known_keys\[\] = {/,/^};/p' "$CERTDESK_ROOT/src/util/config.c" | sed -n 's/^[[:space:]]*"\([a-z0-9._-]*\)",.*/\1/p')
+	[ "$(echo "$keys" | wc -l)" -ge 10 ] || die "could not read the settings from src/util/config.c: $keys"
+	for k in $keys; do
+		grep -qE "^       ([a-z0-9._]+, )?$k( |,|\$)" <<<"$man1" || die "certdesk.1 has no entry for the setting $k"
+	done
+fi
+
+# ---- migrations: the build refuses a gap or a repeated version ----
+mig=$TEST_TMP/migrations
+embed() { rm -rf "$mig"; mkdir -p "$mig"; for n in "$@"; do echo "SELECT $RANDOM;" >"$mig/$n.sql"; done
+	expect_rc "$want" sh "$CERTDESK_ROOT/scripts/embed.sh" migrations $(ls "$mig"/*.sql | sort); }
+want=0 embed 0001_a 0002_b 0003_c
+[ "$(echo "$out" | grep -c '^	{ [0-9]*, "')" = 3 ] || die "embed.sh: good migrations not embedded: $out"
+want=1 embed 0001_a 0002_b 0002_c 0003_d
+grep -q "0002_c.sql: migration version 0002 is used by another file too" <<<"$out" || die "embed.sh repeat: $out"
+grep -q "^static" <<<"$out" && die "embed.sh wrote C for refused migrations"
+want=1 embed 0001_a 0002_b 0004_d
+grep -q "0004_d.sql: expected migration version 0003, found 0004" <<<"$out" || die "embed.sh gap: $out"
+want=1 embed 0002_a 0003_b
+grep -q "expected migration version 0001, found 0002" <<<"$out" || die "embed.sh start: $out"
+want=1 embed 0001_a 2_b
+grep -q "2_b.sql: a migration must be named NNNN_name.sql" <<<"$out" || die "embed.sh name: $out"
+
 echo "cli: ok"
