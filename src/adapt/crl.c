@@ -15,76 +15,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "util/utf8.h"
-
-/* Text as adapt/x509.c keeps it: cut between characters, bytes that are
- * not UTF-8 and control characters as '?'. */
-static void copy_text(char *dst, size_t dstsz, const char *src, size_t n)
-{
-	size_t o = 0, i = 0;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = utf8_decode(src + i, n - i, &cp);
-		const char *piece = src + i;
-		size_t plen = k;
-		if (k == 0 || cp < 0x20 || cp == 0x7F) {
-			piece = "?";
-			plen = 1;
-			k = k ? k : 1;
-		}
-		if (o + plen >= dstsz)
-			break;
-		memcpy(dst + o, piece, plen);
-		o += plen;
-		i += k;
-	}
-	dst[o] = '\0';
-}
-
-/* A distinguished name exactly as adapt/x509.c writes one, so that the
- * list's issuer compares equal to certificates.issuer. */
-static bool name_text(const X509_NAME *name, char *out, size_t outsz)
-{
-	const unsigned long flags = (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) |
-				    XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | XN_FLAG_FN_SN;
-	BIO *b = BIO_new(BIO_s_mem());
-	if (!b)
-		return false;
-	bool ok = X509_NAME_print_ex(b, name, 0, flags) >= 0;
-	char *p = NULL;
-	long n = BIO_get_mem_data(b, &p);
-	if (ok && n >= 0)
-		copy_text(out, outsz, p ? p : "", (size_t)n);
-	BIO_free(b);
-	return ok && n >= 0;
-}
-
-/* An INTEGER as BN_bn2hex writes it (as adapt/x509.c does for serials). */
-static bool int_hex(const ASN1_INTEGER *i, char *out, size_t outsz)
-{
-	BIGNUM *bn = ASN1_INTEGER_to_BN(i, NULL);
-	if (!bn)
-		return false;
-	char *h = BN_bn2hex(bn);
-	BN_free(bn);
-	if (!h)
-		return false;
-	bool ok = strlen(h) < outsz;
-	if (ok)
-		strcpy(out, h);
-	OPENSSL_free(h);
-	return ok;
-}
-
-static bool asn1_time(const ASN1_TIME *t, time_t *out)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!t || !ASN1_TIME_to_tm(t, &tm))
-		return false;
-	*out = timegm(&tm);
-	return true;
-}
+#include "adapt/x509_text.h"
 
 static bool is_pem(const uint8_t *d, size_t n, const char *label)
 {
@@ -197,8 +128,8 @@ static enum status check_signer(X509_CRL *crl, X509 *ca, const uint8_t *der, siz
 {
 	char a[CERT_DN_MAX] = "", b[CERT_DN_MAX] = "";
 	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(ca)) != 0) {
-		name_text(X509_CRL_get_issuer(crl), a, sizeof a);
-		name_text(X509_get_subject_name(ca), b, sizeof b);
+		x509_name_text(X509_CRL_get_issuer(crl), a, sizeof a);
+		x509_name_text(X509_get_subject_name(ca), b, sizeof b);
 		return err_set(e, ST_INVALID,
 			       "这份吊销列表不是由设置的签发者签发的：列表的签发者为“%.300s”，"
 			       "设置的签发者证书为“%.300s”。未导入。", a, b);
@@ -231,8 +162,8 @@ static enum status read_entries(X509_CRL *crl, struct crl *out, struct err *e)
 	for (int i = 0; i < n; i++) {
 		X509_REVOKED *r = sk_X509_REVOKED_value(revs, i);
 		struct crl_entry *en = &out->entries[out->n];
-		if (!int_hex(X509_REVOKED_get0_serialNumber(r), en->serial, sizeof en->serial) ||
-		    !asn1_time(X509_REVOKED_get0_revocationDate(r), &en->revoked))
+		if (!x509_int_hex(X509_REVOKED_get0_serialNumber(r), en->serial, sizeof en->serial) ||
+		    !x509_time(X509_REVOKED_get0_revocationDate(r), &en->revoked))
 			return err_set(e, ST_INVALID, "吊销列表第 %d 条记录已损坏（序列号或吊销日期无法读取）。未导入。",
 				       i + 1);
 		int crit = 0;
@@ -296,19 +227,19 @@ enum status crl_load(const uint8_t *data, size_t len, const uint8_t *issuer, siz
 		st = err_set(e, ST_INVALID, "这是增量吊销列表（delta CRL），本程序只导入完整的吊销列表。未导入。");
 		goto out;
 	}
-	if (!name_text(X509_CRL_get_issuer(crl), out->issuer, sizeof out->issuer) ||
-	    !asn1_time(X509_CRL_get0_lastUpdate(crl), &out->this_update)) {
+	if (!x509_name_text(X509_CRL_get_issuer(crl), out->issuer, sizeof out->issuer) ||
+	    !x509_time(X509_CRL_get0_lastUpdate(crl), &out->this_update)) {
 		st = err_set(e, ST_INVALID, "吊销列表的签发者或本次更新时间无法读取。未导入。");
 		goto out;
 	}
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
-	if (next && !asn1_time(next, &out->next_update)) {
+	if (next && !x509_time(next, &out->next_update)) {
 		st = err_set(e, ST_INVALID, "吊销列表的下次更新时间无法读取。未导入。");
 		goto out;
 	}
 	ASN1_INTEGER *num = X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, NULL);
 	if (num)
-		int_hex(num, out->number, sizeof out->number);
+		x509_int_hex(num, out->number, sizeof out->number);
 	ASN1_INTEGER_free(num);
 	int nid = X509_CRL_get_signature_nid(crl);
 	const char *ln = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;

@@ -1,4 +1,5 @@
 #include "adapt/x509.h"
+#include "adapt/x509_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,52 +19,6 @@
 
 #include "model/apdu.h"
 #include "util/clock.h"
-#include "util/utf8.h"
-
-/*
- * Copy UTF-8 text into dst (size dstsz), cutting only between characters.
- * Bytes that are not valid UTF-8 and control characters become '?', so
- * that a damaged name can neither break a screen line nor a text format.
- */
-static void copy_text(char *dst, size_t dstsz, const char *src, size_t n)
-{
-	size_t o = 0;
-	size_t i = 0;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = utf8_decode(src + i, n - i, &cp);
-		const char *piece = src + i;
-		size_t plen = k;
-		if (k == 0 || cp < 0x20 || cp == 0x7F) {
-			piece = "?";
-			plen = 1;
-			k = k ? k : 1;
-		}
-		if (o + plen >= dstsz)
-			break;
-		memcpy(dst + o, piece, plen);
-		o += plen;
-		i += k;
-	}
-	dst[o] = '\0';
-}
-
-/* A distinguished name, most specific first, "CN=张三, O=某某科技有限公司, C=CN". */
-static bool name_text(const X509_NAME *name, char *out, size_t outsz)
-{
-	const unsigned long flags = (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) |
-				    XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_DN_REV | XN_FLAG_FN_SN;
-	BIO *b = BIO_new(BIO_s_mem());
-	if (!b)
-		return false;
-	bool ok = X509_NAME_print_ex(b, name, 0, flags) >= 0;
-	char *p = NULL;
-	long n = BIO_get_mem_data(b, &p);
-	if (ok && n >= 0)
-		copy_text(out, outsz, p ? p : "", (size_t)n);
-	BIO_free(b);
-	return ok && n >= 0;
-}
 
 /* The first attribute `nid` of a name, as UTF-8; "" when absent. */
 static bool name_attr(const X509_NAME *name, int nid, char *out, size_t outsz)
@@ -77,36 +32,22 @@ static bool name_attr(const X509_NAME *name, int nid, char *out, size_t outsz)
 	int n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(ent));
 	if (n < 0)
 		return false;
-	copy_text(out, outsz, (const char *)u, (size_t)n);
+	x509_copy_text(out, outsz, (const char *)u, (size_t)n);
 	OPENSSL_free(u);
 	return true;
 }
 
 static bool asn1_time(const ASN1_TIME *t, time_t *out, char iso[CERT_ISO_MAX])
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!t || !ASN1_TIME_to_tm(t, &tm))
+	if (!x509_time(t, out))
 		return false;
-	*out = timegm(&tm);
 	clock_iso(*out, iso);
 	return true;
 }
 
 static bool serial_hex(const X509 *x, char *out, size_t outsz)
 {
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-	if (!bn)
-		return false;
-	char *h = BN_bn2hex(bn);
-	BN_free(bn);
-	if (!h)
-		return false;
-	bool ok = strlen(h) < outsz;
-	if (ok)
-		strcpy(out, h);
-	OPENSSL_free(h);
-	return ok;
+	return x509_int_hex(X509_get0_serialNumber(x), out, outsz);
 }
 
 /* Name of an object: long name when OpenSSL knows it, else the dotted OID. */
@@ -263,8 +204,8 @@ enum status x509_parse(const uint8_t *data, size_t len, struct cert *out, struct
 
 	const X509_NAME *subj = X509_get_subject_name(x);
 	const X509_NAME *iss = X509_get_issuer_name(x);
-	if (!subj || !iss || !name_text(subj, out->subject, sizeof out->subject) ||
-	    !name_text(iss, out->issuer, sizeof out->issuer) ||
+	if (!subj || !iss || !x509_name_text(subj, out->subject, sizeof out->subject) ||
+	    !x509_name_text(iss, out->issuer, sizeof out->issuer) ||
 	    !name_attr(subj, NID_commonName, out->subject_cn, sizeof out->subject_cn) ||
 	    !name_attr(subj, NID_organizationName, out->subject_o, sizeof out->subject_o) ||
 	    !name_attr(subj, NID_organizationalUnitName, out->subject_ou, sizeof out->subject_ou) ||
