@@ -1,5 +1,6 @@
 /*
  * certdesk import applicants|applications FILE.csv [--partial]
+ * certdesk import --help      (the columns of each file, below in help_text)
  *
  * Every row goes through the checks of the screen's form (form_check) and
  * then through the use case itself, inside one batch (svc_batch_begin): a
@@ -467,15 +468,56 @@ static bool import_rows(struct import *im, struct csv_reader *r)
 
 static int usage(void)
 {
-	cli_error("用法：certdesk --user USER import applicants|applications FILE.csv [--partial]");
+	cli_error("用法：certdesk --user USER import applicants|applications FILE.csv [--partial]"
+		  "（certdesk import --help 列出各列）");
 	return EXIT_USAGE;
 }
+
+/* Keep in step with applicant_cols and application_cols. */
+static const char *const help_text =
+	"用法：certdesk --user USER import applicants|applications FILE.csv [--partial]\n"
+	"\n"
+	"从 CSV 文件（UTF-8，可带 BOM；FILE 为 - 时读标准输入）导入。第一行是表头，列的顺序不限。\n"
+	"每一行都按界面上的规则检查；有任何一行出错时不导入任何记录，并逐行列出\n"
+	"“line 行号: 列名: 原因”，退出状态为 1。--partial 只导入正确的行，出错的行照样列出。\n"
+	"\n"
+	"import applicants：登记申请人（经办人），并关联其代办的企业。\n"
+	"  必须有的列：\n"
+	"    phone            手机号（11 位，一个手机号只能注册一个账户）\n"
+	"    name             姓名\n"
+	"    id_number        身份证号（可留空；办理个人证书时必填）\n"
+	"    email            电子邮箱（可留空）\n"
+	"    address          通讯地址（可留空；办理个人证书时必填）\n"
+	"    postal_code      邮政编码（6 位，可留空）\n"
+	"    credit_code      企业的统一社会信用代码（可留空：不关联企业）\n"
+	"    enterprise_name  企业名称（企业尚未登记时必填；已登记时须与登记的一致）\n"
+	"  可选的列（企业尚未登记时三项都必须填写，否则以后不能为该企业导入申请单）：\n"
+	"    legal_rep           法定代表人\n"
+	"    enterprise_address  企业地址（营业执照上的住所）\n"
+	"    enterprise_phone    企业电话（座机或手机）\n"
+	"  企业已登记而缺少其中某项时，文件中给出的值会补进企业资料；已有的值不会被改写。\n"
+	"\n"
+	"import applications：为已登记的申请人创建申请单草稿（须在柜台阅读并同意协议书后提交）。\n"
+	"  必须有的列：\n"
+	"    phone        申请人的手机号（须已登记）\n"
+	"    kind         new（新办）、renewal（续费）、change（变更）、reissue（补办）、\n"
+	"                 revoke（注销）或 unlock（解锁）\n"
+	"    subject      enterprise（企业证书）或 personal（个人证书）\n"
+	"    credit_code  企业证书：已登记企业的统一社会信用代码；个人证书留空\n"
+	"    years        有效期（年）；变更、补办、注销、解锁为 0 或留空\n"
+	"    cert_serial  原证书序列号（新办留空）\n"
+	"  可选的列：\n"
+	"    reason       办理原因（变更、补办、注销；补办和注销必填）\n";
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	const char *what = NULL, *path = NULL;
 	bool partial = false;
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(help_text, stdout);
+			return EXIT_OK;
+		}
 		if (strcmp(argv[i], "--partial") == 0)
 			partial = true;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')

@@ -1,5 +1,6 @@
 /* certdesk order: orders and payments from the command line. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,21 +8,26 @@
 #include "cli/cli.h"
 #include "model/validate.h"
 #include "svc/application.h"
+#include "svc/attach_file.h"
 #include "svc/order.h"
+#include "sync/sync.h"
+#include "util/fs.h"
 
 static const char *const usage_text =
 	"用法：certdesk --user USER order place APPLICATION... [--method transfer|online]\n"
-	"          [--contact PHONE] [--invoice TITLE,TAXPAYER_ID,EMAIL] [--post NAME,PHONE,ADDRESS]\n"
+	"          [--contact PHONE] [--invoice TITLE,TAXPAYER_ID,EMAIL]\n"
+	"          [--post NAME,PHONE,ADDRESS,POSTAL_CODE]\n"
 	"       certdesk --user USER order show|verify ORDER\n"
 	"       certdesk --user USER order cancel|reject ORDER --reason TEXT\n"
 	"       certdesk --user USER order transfer ORDER... --payer NAME --account NO --bank BANK\n"
 	"          --ref REFERENCE --date YYYY-MM-DD --amount YUAN [--slip FILE]\n"
 	"       certdesk --user USER order slip|invoice ORDER FILE\n"
+	"       certdesk --user USER order export-invoice ORDER [-o FILE]\n"
 	"       certdesk --user USER order online ORDER --channel wechat|alipay --ref REFERENCE";
 
 struct opts {
 	const char *method, *contact, *invoice, *post, *reason, *payer, *account, *bank, *ref;
-	const char *date, *amount, *slip, *channel;
+	const char *date, *amount, *slip, *channel, *output;
 };
 
 static void show(struct cli *c, const struct order *o)
@@ -107,7 +113,7 @@ static int place(struct cli *c, char **args, int n, const struct opts *op)
 				  .delivery = DELIVERY_PICKUP, .contact_phone = op->contact };
 	if (op->method && !pay_method_parse(op->method, &in.method))
 		return cli_error("缴费方式应为 transfer 或 online"), EXIT_USAGE;
-	char inv[3][256], post[3][256];
+	char inv[3][256], post[4][256];
 	if (op->invoice) {
 		if (!split(op->invoice, inv, 3))
 			return cli_error("--invoice 应为 抬头,纳税识别号,邮箱"), EXIT_USAGE;
@@ -117,17 +123,68 @@ static int place(struct cli *c, char **args, int n, const struct opts *op)
 		in.invoice_email = inv[2];
 	}
 	if (op->post) {
-		if (!split(op->post, post, 3))
-			return cli_error("--post 应为 收件人,手机,地址"), EXIT_USAGE;
+		/* The address may hold commas: the postal code is after the last. */
+		char *last = split(op->post, post, 3) ? strrchr(post[2], ',') : NULL;
+		if (!last)
+			return cli_error("--post 应为 收件人,手机,地址,邮政编码（邮寄须填写 6 位邮政编码）"),
+			       EXIT_USAGE;
+		*last = '\0';
+		snprintf(post[3], sizeof post[3], "%s", last + 1);
 		in.delivery = DELIVERY_POST;
 		in.recipient = post[0];
 		in.recipient_phone = post[1];
 		in.recipient_address = post[2];
+		in.recipient_postal = post[3];
 	}
 	char number[NUMBER_MAX];
 	if (svc_order_place(svc, &c->actor, &in, NULL, number, &e) != ST_OK)
 		return cli_fail(&e);
 	printf("%s\n", number);
+	return EXIT_OK;
+}
+
+/* The order's e-invoice out of the store: to -o FILE, or under
+ * DATA/exports/ (fetched from the centre first when it was uploaded at
+ * another terminal). Audited as every export of a file is. */
+static int export_invoice(struct cli *c, const struct order *o, const char *output)
+{
+	struct err e;
+	err_clear(&e);
+	struct attachment a;
+	if (svc_order_invoice_file(&c->app.svc, o->id, &a, &e) != ST_OK) {
+		if (e.st == ST_NOT_FOUND)
+			return cli_error("订单 %s 还没有上传电子发票（状态：%s）", o->number,
+					 order_status_label(o->status)), EXIT_FAIL;
+		return cli_fail(&e);
+	}
+	char path[PATH_MAX];
+	enum status st = svc_attachment_copy(&c->app.svc, &c->actor, c->app.data_dir, o->number, &a,
+					     ATTACH_EXPORT, path, &e);
+	if (st == ST_NOT_FOUND) {
+		st = sync_blob_fetch(&c->app, a.sha256, &e);
+		if (st == ST_OK)
+			st = svc_attachment_copy(&c->app.svc, &c->actor, c->app.data_dir, o->number, &a,
+						 ATTACH_EXPORT, path, &e);
+		else
+			err_set(&e, st, "电子发票的文件不在本机，从中心下载也未成功：%s", err_text(&e));
+	}
+	if (st != ST_OK)
+		return cli_fail(&e);
+	if (output) {
+		/* Moved, not copied: nothing is left behind under exports/. */
+		char *data = NULL;
+		size_t len = 0;
+		st = fs_read_all(path, ATTACH_MAX_BYTES, &data, &len, &e);
+		if (st == ST_OK)
+			st = fs_write_atomic(output, data, len, &e);
+		free(data);
+		if (st != ST_OK)
+			return cli_error("无法写入 %s：%s（文件已导出到 %s）", output, err_text(&e), path),
+			       EXIT_FAIL;
+		remove(path);
+		snprintf(path, sizeof path, "%s", output);
+	}
+	printf("%s\n", path);
 	return EXIT_OK;
 }
 
@@ -165,13 +222,14 @@ int cmd_order(struct cli *c, int argc, char **argv)
 		{ "account", required_argument, NULL, 'A' }, { "bank", required_argument, NULL, 'B' },
 		{ "ref", required_argument, NULL, 'R' }, { "date", required_argument, NULL, 'D' },
 		{ "amount", required_argument, NULL, 'M' }, { "slip", required_argument, NULL, 'S' },
-		{ "channel", required_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
+		{ "channel", required_argument, NULL, 'C' }, { "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct opts op;
 	memset(&op, 0, sizeof op);
 	int ch;
 	optind = 0; /* 0, not 1: GNU getopt then forgets the main parse's "+" mode */
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
 		switch (ch) {
 		case 'm': op.method = optarg; break;
 		case 'c': op.contact = optarg; break;
@@ -186,6 +244,11 @@ int cmd_order(struct cli *c, int argc, char **argv)
 		case 'M': op.amount = optarg; break;
 		case 'S': op.slip = optarg; break;
 		case 'C': op.channel = optarg; break;
+		case 'o':
+			if (!*optarg)
+				return cli_error("order：-o 需要文件名"), EXIT_USAGE;
+			op.output = optarg;
+			break;
 		default:
 			cli_error("%s", usage_text);
 			return EXIT_USAGE;
@@ -199,7 +262,7 @@ int cmd_order(struct cli *c, int argc, char **argv)
 	}
 	const char *verb = av[0];
 	static const char *const verbs[] = { "place", "show", "verify", "cancel", "reject", "transfer",
-					     "slip", "invoice", "online" };
+					     "slip", "invoice", "online", "export-invoice" };
 	bool known = false;
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		known |= strcmp(verb, verbs[i]) == 0;
@@ -209,6 +272,8 @@ int cmd_order(struct cli *c, int argc, char **argv)
 		cli_error("%s", usage_text);
 		return EXIT_USAGE;
 	}
+	if (op.output && strcmp(verb, "export-invoice") != 0)
+		return cli_error("order：-o 只用于 export-invoice"), EXIT_USAGE;
 	if (!cli_login(c))
 		return EXIT_FAIL;
 	if (strcmp(verb, "place") == 0)
@@ -227,6 +292,8 @@ int cmd_order(struct cli *c, int argc, char **argv)
 	if (strcmp(verb, "show") == 0) {
 		show(c, &o);
 		return EXIT_OK;
+	} else if (strcmp(verb, "export-invoice") == 0) {
+		return export_invoice(c, &o, op.output);
 	} else if (strcmp(verb, "verify") == 0 || strcmp(verb, "reject") == 0) {
 		if (!pending_transfer(c, &o, pay))
 			return EXIT_FAIL;

@@ -1,8 +1,10 @@
 #include "store/order_repo.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/clock.h"
 
 static enum status done(struct db *db, sqlite3_stmt *s, struct err *e)
@@ -140,36 +142,102 @@ enum status order_repo_by_number(struct db *db, const char *number, struct order
 	return one_order(db, s, out, e);
 }
 
+/*
+ * The list query is assembled from fixed fragments according to the
+ * filters set (as app_repo_page does), built once per (combination,
+ * direction) and kept, so the statement cache prepares each only once.
+ */
+enum { OF_STATUS = 1, OF_HOLDER = 2, OF_APPLICANT = 4, OF_NAME = 8, OF_FROM = 16, OF_TO = 32,
+       OF__ALL = 64 };
+static char *shapes[OF__ALL][5];
+static pthread_mutex_t shapes_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned mask_of(const struct order_filter *f)
+{
+	if (!f)
+		return 0;
+	return (f->status[0] ? OF_STATUS : 0) | (f->holder_code[0] ? OF_HOLDER : 0) |
+	       (f->applicant_id[0] ? OF_APPLICANT : 0) | (f->name[0] ? OF_NAME : 0) |
+	       (f->id_from[0] ? OF_FROM : 0) | (f->id_to[0] ? OF_TO : 0);
+}
+
+static const char *shape(unsigned m, enum page_dir dir)
+{
+	pthread_mutex_lock(&shapes_lock);
+	char **slot = &shapes[m][dir];
+	if (!*slot) {
+		struct buf b;
+		buf_init(&b, 4096);
+		buf_adds(&b, "SELECT " ORDER_COLS " FROM orders WHERE 1");
+		if (m & OF_STATUS)
+			buf_adds(&b, " AND status = ?1");
+		if (m & OF_HOLDER)
+			buf_adds(&b, " AND holder_code = ?2");
+		if (m & OF_APPLICANT)
+			buf_adds(&b, " AND applicant_id = ?3");
+		if (m & OF_FROM)
+			buf_adds(&b, " AND id >= ?6");
+		if (m & OF_TO)
+			buf_adds(&b, " AND id < ?7");
+		if (m & OF_NAME)
+			buf_adds(&b, " AND (holder_code IN (SELECT credit_code FROM enterprises"
+				     " WHERE name LIKE ?8) OR applicant_id IN (SELECT id FROM applicants"
+				     " WHERE name LIKE ?8))");
+		switch (dir) {
+		case PAGE_AFTER:
+			buf_adds(&b, " AND id < ?4 ORDER BY id DESC");
+			break;
+		case PAGE_BEFORE:
+			buf_adds(&b, " AND id > ?4 ORDER BY id");
+			break;
+		case PAGE_AT:
+			buf_adds(&b, " AND id <= ?4 ORDER BY id DESC");
+			break;
+		case PAGE_LAST:
+			buf_adds(&b, " ORDER BY id");
+			break;
+		default:
+			buf_adds(&b, " ORDER BY id DESC");
+			break;
+		}
+		buf_adds(&b, " LIMIT ?5");
+		*slot = buf_steal(&b);
+	}
+	const char *sql = *slot;
+	pthread_mutex_unlock(&shapes_lock);
+	return sql;
+}
+
 int order_repo_page(struct db *db, const struct order_filter *f, enum page_dir dir,
 		    const char *key, struct order *out, int max, struct err *e)
 {
-	/* Few orders compared with applications: one statement per direction,
-	 * optional filters as "(?x = '' OR col = ?x)". */
-	static const char *const sql[] = {
-		[PAGE_FIRST] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
-			       " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
-			       " ORDER BY id DESC LIMIT ?5",
-		[PAGE_LAST] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
-			      " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
-			      " ORDER BY id LIMIT ?5",
-		[PAGE_AFTER] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
-			       " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
-			       " AND id < ?4 ORDER BY id DESC LIMIT ?5",
-		[PAGE_BEFORE] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
-				" (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
-				" AND id > ?4 ORDER BY id LIMIT ?5",
-		[PAGE_AT] = "SELECT " ORDER_COLS " FROM orders WHERE (?1 = '' OR status = ?1) AND"
-			    " (?2 = '' OR holder_code = ?2) AND (?3 = '' OR applicant_id = ?3)"
-			    " AND id <= ?4 ORDER BY id DESC LIMIT ?5",
-	};
-	sqlite3_stmt *s = db_prep(db, sql[dir], e);
+	unsigned m = mask_of(f);
+	const char *sql = shape(m, dir);
+	if (!sql) {
+		err_status(e, ST_NOMEM);
+		return -1;
+	}
+	sqlite3_stmt *s = db_prep(db, sql, e);
 	if (!s)
 		return -1;
-	db_bind_text(s, 1, f ? f->status : "");
-	db_bind_text(s, 2, f ? f->holder_code : "");
-	db_bind_text(s, 3, f ? f->applicant_id : "");
-	db_bind_text(s, 4, key ? key : "");
+	if (m & OF_STATUS)
+		db_bind_text(s, 1, f->status);
+	if (m & OF_HOLDER)
+		db_bind_text(s, 2, f->holder_code);
+	if (m & OF_APPLICANT)
+		db_bind_text(s, 3, f->applicant_id);
+	if (dir == PAGE_AFTER || dir == PAGE_BEFORE || dir == PAGE_AT)
+		db_bind_text(s, 4, key ? key : "");
 	sqlite3_bind_int(s, 5, max);
+	if (m & OF_FROM)
+		db_bind_text(s, 6, f->id_from);
+	if (m & OF_TO)
+		db_bind_text(s, 7, f->id_to);
+	if (m & OF_NAME) {
+		char like[PERSON_NAME_MAX + 4];
+		snprintf(like, sizeof like, "%%%s%%", f->name);
+		db_bind_text(s, 8, like);
+	}
 	int n = 0, rc = SQLITE_DONE;
 	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		order_row(s, &out[n++]);

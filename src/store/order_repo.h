@@ -17,8 +17,14 @@ struct order_filter {
 	char status[32];
 	char holder_code[CREDIT_CODE_MAX];
 	char applicant_id[UUID_LEN + 1];
+	char name[PERSON_NAME_MAX];      /* part of the enterprise's or the applicant's name */
+	char id_from[UUID_LEN + 1];      /* placed at or after (ids are UUIDv7: app_filter_dates) */
+	char id_to[UUID_LEN + 1];        /* placed before */
 };
-/* Orders newest first, keyed by id; returns count or -1. */
+/* Orders newest first, keyed by id; returns count or -1. Every combination
+ * of filters has its own statement, so each uses its index. A name is
+ * looked up in the enterprises' and applicants' tables and joined to orders
+ * by the indexed holder_code and applicant_id. */
 int order_repo_page(struct db *db, const struct order_filter *f, enum page_dir dir,
 		    const char *key, struct order *out, int max, struct err *e);
 

@@ -189,8 +189,27 @@ static bool differs(const char *given, const char *recorded)
 	return given[0] && strcmp(given, recorded) != 0;
 }
 
+/* What an application for an enterprise needs of its record (the form
+ * application_enterprise requires them): the first one missing, as the
+ * import column that gives it, or NULL when the record is complete. */
+static const char *enterprise_missing(const struct enterprise *en, const char **label)
+{
+	if (!en->legal_rep[0])
+		return *label = "法定代表人", "legal_rep";
+	if (!en->address[0])
+		return *label = "企业地址", "enterprise_address";
+	if (!en->phone[0])
+		return *label = "企业电话", "enterprise_phone";
+	return NULL;
+}
+
 /* Link the imported person to the enterprise with credit code `code`,
- * creating it from the payload when it is new. */
+ * creating it from the payload when it is new. A record an earlier import
+ * left incomplete takes the missing values from the payload (on both
+ * sides, so the centre's record is the same). A terminal refuses to leave
+ * an enterprise that an application could not be made for (issue 3: the
+ * import of applications for it failed later); the centre links whatever
+ * it is sent, as it does for a record that differs. */
 static enum status import_enterprise(struct svc_run *run, json_t *p, const char *applicant_id,
 				     const char *code, struct err *e)
 {
@@ -205,10 +224,37 @@ static enum status import_enterprise(struct svc_run *run, json_t *p, const char 
 	if (!check_credit_code(code, e))
 		return err_field(e, "credit_code", ST_INVALID, "%s", e->msg);
 	struct err nf;
+	const char *label = NULL, *missing = NULL;
 	if (enterprise_repo_by_code(db, code, &en, &nf) == ST_OK) {
+		/* Fill what the record lacks; the checks below then find no
+		 * difference in those fields. */
+		bool filled = false;
+		if (!en.legal_rep[0] && in.legal_rep[0]) {
+			if (!check_name(in.legal_rep, e))
+				return err_field(e, "legal_rep", ST_INVALID, "法定代表人：%s", e->msg);
+			snprintf(en.legal_rep, sizeof en.legal_rep, "%s", in.legal_rep);
+			filled = true;
+		}
+		if (!en.address[0] && in.address[0]) {
+			if (!check_address(in.address, e))
+				return err_field(e, "enterprise_address", ST_INVALID, "%s", e->msg);
+			snprintf(en.address, sizeof en.address, "%s", in.address);
+			filled = true;
+		}
+		if (!en.phone[0] && in.phone[0]) {
+			if (!check_tel(in.phone, e))
+				return err_field(e, "enterprise_phone", ST_INVALID, "%s", e->msg);
+			snprintf(en.phone, sizeof en.phone, "%s", in.phone);
+			filled = true;
+		}
 		/* A file that disagrees with the record more likely has a wrong
 		 * code than news; the centre links whatever it has on record. */
 		if (!run->svc->centre) {
+			if ((missing = enterprise_missing(&en, &label)) != NULL)
+				return err_field(e, missing, ST_INVALID,
+						 "企业 %s（%s）登记的资料缺少%s：请在 %s 列填写，"
+						 "否则以后不能为该企业导入申请单", code, en.name, label,
+						 missing);
 			if (differs(in.name, en.name))
 				return err_field(e, "enterprise_name", ST_INVALID,
 						 "统一社会信用代码 %s 已登记为“%s”，与此处的“%s”不一致，请核对",
@@ -224,6 +270,11 @@ static enum status import_enterprise(struct svc_run *run, json_t *p, const char 
 				return err_field(e, "enterprise_phone", ST_INVALID,
 						 "该企业登记的电话为“%s”，与此处的不一致", en.phone);
 		}
+		if (filled) {
+			enum status st = enterprise_repo_update(db, &en, e);
+			if (st != ST_OK)
+				return st;
+		}
 	} else {
 		if (!in.name[0])
 			return err_field(e, "enterprise_name", ST_INVALID,
@@ -236,6 +287,11 @@ static enum status import_enterprise(struct svc_run *run, json_t *p, const char 
 			return err_field(e, "enterprise_address", ST_INVALID, "%s", e->msg);
 		if (in.phone[0] && !check_tel(in.phone, e))
 			return err_field(e, "enterprise_phone", ST_INVALID, "%s", e->msg);
+		if (!run->svc->centre && (missing = enterprise_missing(&in, &label)) != NULL)
+			return err_field(e, missing, ST_INVALID,
+					 "企业 %s 尚未登记，须同时填写%s（%s 列）；法定代表人、企业地址、"
+					 "企业电话缺一不可，否则以后不能为该企业导入申请单", code, label,
+					 missing);
 		en = in;
 		snprintf(en.credit_code, sizeof en.credit_code, "%s", code);
 		/* The id travels in the payload so the centre makes the same record. */

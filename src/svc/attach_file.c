@@ -77,8 +77,9 @@ enum status svc_attachment_copy(struct svc *svc, const struct actor *actor, cons
 			char suffix[16] = "";
 			if (i > 1)
 				snprintf(suffix, sizeof suffix, "-%d", i);
-			snprintf(out_path, PATH_MAX, "%s/%s-%s-%s%s%s", dir, number, a->doc_type, name,
-				 suffix, has_ext ? "" : ext);
+			/* "...-licence.pdf", then "...-licence-2.pdf" */
+			snprintf(out_path, PATH_MAX, "%s/%s-%s-%.*s%s%s", dir, number, a->doc_type,
+				 (int)(has_ext ? nl - el : nl), name, suffix, ext);
 			if (!fs_exists(out_path))
 				break;
 		}
@@ -87,7 +88,9 @@ enum status svc_attachment_copy(struct svc *svc, const struct actor *actor, cons
 	free(data);
 	if (st != ST_OK)
 		return st;
-	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "application", number, "attachment", a->id,
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}",
+				   strcmp(a->owner_type, "order") == 0 ? "order" : "application", number,
+				   "attachment", a->id,
 				   "doc_type", a->doc_type, "sha256", a->sha256);
 	st = detail ? svc_audit_read(svc, actor, use == ATTACH_VIEW ? "attachment.view"
 								    : "attachment.export",

@@ -101,7 +101,10 @@ enum status svc_order_preview(struct svc *svc, const char *const *application_id
 
 #define FIELD_FAIL(f) (snprintf(e->field, sizeof e->field, "%s", f), e->st)
 
-static enum status check_order_details(struct order *o, struct err *e)
+/* `new_rules`: the rules added after orders were first synced (the postal
+ * code required for post). A terminal applies them to what it places; the
+ * centre does not, so that ops queued by an older terminal still apply. */
+static enum status check_order_details(struct order *o, bool new_rules, struct err *e)
 {
 	if (o->invoice_wanted) {
 		if (!o->invoice_title[0])
@@ -128,6 +131,9 @@ static enum status check_order_details(struct order *o, struct err *e)
 			return FIELD_FAIL("recipient_phone");
 		if (!check_address(o->recipient_address, e))
 			return FIELD_FAIL("recipient_address");
+		if (new_rules && !o->recipient_postal[0])
+			return err_field(e, "recipient_postal", ST_INVALID,
+					 "邮寄须填写收件邮编（6 位数字），以便快递送达");
 		if (o->recipient_postal[0] && !check_postal_code(o->recipient_postal, e))
 			return FIELD_FAIL("recipient_postal");
 	} else {
@@ -219,7 +225,7 @@ static enum status place_apply(struct svc_run *run, json_t *p, struct err *e)
 	memcpy(o.holder_code, apps[0].holder_code, sizeof o.holder_code);
 	memcpy(o.holder_name, apps[0].holder_name, sizeof o.holder_name);
 	memcpy(o.applicant_id, apps[0].applicant_id, sizeof o.applicant_id);
-	if ((st = check_order_details(&o, e)) != ST_OK)
+	if ((st = check_order_details(&o, !run->svc->centre, e)) != ST_OK)
 		return st;
 	o.status = ORDER_UNPAID;
 	snprintf(o.created_by, sizeof o.created_by, "%s", run->actor->id);
@@ -466,6 +472,21 @@ int svc_order_attachments(struct svc *svc, const char *order_id, struct attachme
 	return attach_repo_of(svc->db, "order", order_id, out, max, e);
 }
 
+enum status svc_order_invoice_file(struct svc *svc, const char *order_id, struct attachment *out,
+				   struct err *e)
+{
+	struct attachment files[32];
+	int n = attach_repo_of(svc->db, "order", order_id, files, 32, e);
+	if (n < 0)
+		return e->st;
+	for (int i = n - 1; i >= 0; i--)
+		if (strcmp(files[i].doc_type, doc_type_code(DOC_INVOICE)) == 0) {
+			*out = files[i];
+			return ST_OK;
+		}
+	return err_set(e, ST_NOT_FOUND, "订单还没有上传电子发票");
+}
+
 bool svc_order_of_application(struct svc *svc, const char *application_id,
 			      char order_id[UUID_LEN + 1], char number[NUMBER_MAX])
 {
@@ -473,24 +494,33 @@ bool svc_order_of_application(struct svc *svc, const char *application_id,
 	return order_repo_of_application(svc->db, application_id, order_id, number, &e) == ST_OK;
 }
 
-int svc_order_find(struct svc *svc, const char *query, const char *status, enum page_dir dir,
-		   const char *key, struct order *out, int max, struct err *e)
+int svc_order_find(struct svc *svc, const char *query, const char *status, const char *from,
+		   const char *to, enum page_dir dir, const char *key, struct order *out, int max,
+		   struct err *e)
 {
 	struct order_filter f;
 	memset(&f, 0, sizeof f);
-	char q[96];
+	char q[PERSON_NAME_MAX];
 	snprintf(q, sizeof q, "%s", query ? query : "");
 	utf8_trim(q);
 	if (status && *status) {
 		enum order_status s;
 		if (!order_status_parse(status, &s)) {
-			err_set(e, ST_INVALID, "无效的状态 %s", status);
+			err_field(e, "status", ST_INVALID, "无效的状态 %s", status);
 			return -1;
 		}
 		snprintf(f.status, sizeof f.status, "%s", status);
 	}
+	/* Dates are id bounds (UUIDv7), as in the application list. */
+	struct app_filter dates;
+	memset(&dates, 0, sizeof dates);
+	if (!app_filter_dates(&dates, from, to, e))
+		return -1;
+	memcpy(f.id_from, dates.id_from, sizeof f.id_from);
+	memcpy(f.id_to, dates.id_to, sizeof f.id_to);
 	size_t n = strlen(q);
 	if (n && number_looks_valid(q)) {
+		/* A number is one order at most, whatever the other filters say. */
 		if (max < 1 || (dir != PAGE_FIRST && dir != PAGE_LAST && dir != PAGE_AT))
 			return 0;
 		struct err nf;
@@ -502,14 +532,21 @@ int svc_order_find(struct svc *svc, const char *query, const char *status, enum 
 		if (applicant_repo_by_phone(svc->db, q, &a, &nf) != ST_OK)
 			return 0;
 		snprintf(f.applicant_id, sizeof f.applicant_id, "%s", a.id);
-	} else if (n == 18) {
+	} else if (n == 18 && strspn(q, "0123456789ABCDEFGHJKLMNPQRTUWXYabcdefghjklmnpqrtuwxy") == 18) {
 		for (char *c = q; *c; c++)
 			if (*c >= 'a' && *c <= 'z')
 				*c = (char)(*c - 'a' + 'A');
 		snprintf(f.holder_code, sizeof f.holder_code, "%s", q);
 	} else if (n) {
-		err_set(e, ST_INVALID, "请输入订单号、手机号、信用代码或身份证号");
-		return -1;
+		if (utf8_count(q) < 2) {
+			err_field(e, "query", ST_INVALID,
+				  "请输入订单号、手机号、信用代码、身份证号，或至少 2 个字的企业名称或姓名");
+			return -1;
+		}
+		for (char *c = q; *c; c++)
+			if (*c == '%' || *c == '_')
+				*c = ' '; /* LIKE wildcards are not searches */
+		snprintf(f.name, sizeof f.name, "%s", q);
 	}
 	return order_repo_page(svc->db, &f, dir, key, out, max, e);
 }

@@ -45,10 +45,15 @@ int svc_order_lines(struct svc *svc, const char *order_id, struct order_line *ou
 		    struct err *e);
 int svc_order_payments(struct svc *svc, const char *order_id, struct payment *out, int max,
 		       struct err *e);
-/* The order list: `query` is a number, a phone (the applicant), a credit
- * code or ID number, or ""; `status` a status code or "". */
-int svc_order_find(struct svc *svc, const char *query, const char *status, enum page_dir dir,
-		   const char *key, struct order *out, int max, struct err *e);
+/* The order list, newest first, keyset-paged: `query` is a number, a phone
+ * (the applicant's), a credit code or ID number, two characters or more of
+ * an enterprise's or applicant's name, or ""; `status` a status code or "";
+ * `from`/`to` local dates YYYY-MM-DD (either may be "" or NULL), the day
+ * the order was placed. Returns the count or -1 (e->field names the bad
+ * filter: query, status, from, to). */
+int svc_order_find(struct svc *svc, const char *query, const char *status, const char *from,
+		   const char *to, enum page_dir dir, const char *key, struct order *out, int max,
+		   struct err *e);
 /* The order an application is in, if any (number may be NULL). */
 bool svc_order_of_application(struct svc *svc, const char *application_id,
 			      char order_id[UUID_LEN + 1], char number[NUMBER_MAX]);
@@ -91,9 +96,14 @@ int svc_payment_orders(struct svc *svc, const char *payment_id, char ids[][UUID_
 int svc_transfers_pending(struct svc *svc, enum page_dir dir, const char *key,
 			  struct payment *out, int max, struct err *e);
 long svc_transfers_pending_count(struct svc *svc);
-/* Attachments of an order (slips, invoice). */
+/* Attachments of an order (slips, invoice), oldest first. */
 int svc_order_attachments(struct svc *svc, const char *order_id, struct attachment *out, int max,
 			  struct err *e);
+/* The order's e-invoice (the newest, when it was uploaded again):
+ * ST_NOT_FOUND, saying so, when the order has none yet. Taking its file out
+ * is svc_attachment_copy (svc/attach_file.h) with the order's number. */
+enum status svc_order_invoice_file(struct svc *svc, const char *order_id, struct attachment *out,
+				   struct err *e);
 
 /* ---- the price list (admin) ---- */
 enum status svc_price_set(struct svc *svc, const struct actor *a, enum app_kind k,

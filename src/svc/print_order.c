@@ -92,11 +92,11 @@ static enum status receipt_data(struct app *app, const struct order *o, struct p
 	if (o->delivery == DELIVERY_POST) {
 		SET("delivery.recipient", o->recipient);
 		SET("delivery.phone", o->recipient_phone[0] ? rphone : "");
-		ok = ok && pdf_data_setf(d, "delivery.address", "%s%s%s%s", o->recipient_address,
-					 o->recipient_postal[0] ? "（邮编 " : "", o->recipient_postal,
-					 o->recipient_postal[0] ? "）" : "");
+		SET("delivery.address", o->recipient_address);
+		SET("delivery.postal", o->recipient_postal);
 	} else {
 		SET("delivery.address", "证书制作完成后凭本回执到受理点领取");
+		SET("delivery.postal", "");
 	}
 	if (o->invoice_wanted) {
 		SET("invoice.title", o->invoice_title);

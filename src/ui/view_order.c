@@ -1,13 +1,19 @@
-/* One order: its lines, payments and files, and the payment actions the
- * rules allow now. */
+/* One order: its lines, payments and files (remittance slips, the
+ * e-invoice: O views, X exports the one selected), and the payment actions
+ * the rules allow now. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapt/viewer.h"
 #include "model/validate.h"
 #include "svc/applicant.h"
+#include "svc/attach_file.h"
 #include "svc/order.h"
 #include "svc/print.h"
+#include "sync/sync.h"
+#include "util/clock.h"
 #include "ui/print_ui.h"
 #include "ui/view_form.h"
 #include "ui/views.h"
@@ -26,7 +32,7 @@ struct order_view {
 	int npays;
 	struct attachment files[MAX_FILES];
 	int nfiles;
-	int top;
+	int sel;          /* the file O and X act on */
 	char error[256];
 };
 
@@ -42,6 +48,7 @@ static void load(struct order_view *ov)
 	}
 	ov->nlines = svc_order_lines(svc, ov->o.id, ov->lines, ORDER_MAX_LINES, &e);
 	ov->npays = svc_order_payments(svc, ov->o.id, ov->pays, MAX_PAY, &e);
+	int nfiles_before = ov->nfiles;
 	ov->nfiles = svc_order_attachments(svc, ov->o.id, ov->files, MAX_FILES, &e);
 	if (ov->nlines < 0)
 		ov->nlines = 0;
@@ -49,6 +56,10 @@ static void load(struct order_view *ov)
 		ov->npays = 0;
 	if (ov->nfiles < 0)
 		ov->nfiles = 0;
+	/* The newest file is the one most often wanted (the invoice): select
+	 * it when the files change (one was just uploaded). */
+	if (ov->nfiles != nfiles_before || ov->sel >= ov->nfiles || ov->sel < 0)
+		ov->sel = ov->nfiles - 1;
 	snprintf(ov->v.title, sizeof ov->v.title, "订单 %s", ov->o.number);
 }
 
@@ -115,6 +126,10 @@ static const enum action *actions_now(struct view *v, struct ui *ui)
 		list[n++] = ACT_PRINT_RECEIPT;
 	if (money_received(ov))
 		list[n++] = ACT_PRINT_PAYMENT;
+	if (ov->nfiles > 0) {
+		list[n++] = ACT_VIEW_FILE;
+		list[n++] = ACT_SAVE_FILE;
+	}
 	list[n++] = ACT_BACK;
 	list[n] = ACT_NONE;
 	return list;
@@ -153,7 +168,9 @@ static void draw(struct view *v, struct ui *ui)
 	if (o->delivery == DELIVERY_POST) {
 		char rp[32];
 		mask_mobile(o->recipient_phone, rp);
-		snprintf(line, sizeof line, "邮寄给 %s（%s） %s", o->recipient, rp, o->recipient_address);
+		snprintf(line, sizeof line, "邮寄给 %s（%s） %s%s%s%s", o->recipient, rp,
+			 o->recipient_address, o->recipient_postal[0] ? "（邮编 " : "",
+			 o->recipient_postal, o->recipient_postal[0] ? "）" : "");
 	} else {
 		snprintf(line, sizeof line, "现场领取");
 	}
@@ -208,14 +225,63 @@ static void draw(struct view *v, struct ui *ui)
 			ui_text(++y, 2, COLS - 4, true, line);
 		}
 	}
-	for (int i = 0; i < ov->nfiles && y < LINES - 3; i++, y++) {
-		char size[32];
-		attach_size_text(ov->files[i].size, size);
-		snprintf(line, sizeof line, "  %s：%s（%s，%s）",
-			 strcmp(ov->files[i].doc_type, "invoice") == 0 ? "电子发票" : "汇款底单",
-			 ov->files[i].name, attach_type_label(ov->files[i].mime), size);
-		ui_text(y, 2, COLS - 4, true, line);
+	if (ov->nfiles > 0 && y < LINES - 3) {
+		attrset(ui_style(S_HEADER));
+		mvhline(y, 2, ' ', COLS - 4);
+		ui_text(y++, 2, COLS - 4, true, ov->nfiles > 1 ? "文件（↑↓ 选择，O 查看，X 导出）"
+							       : "文件（O 查看，X 导出）");
+		attrset(A_NORMAL);
 	}
+	/* Keep the selected file on screen when they do not all fit. */
+	int room = LINES - 3 - y, first = 0;
+	if (room > 0 && ov->sel >= room)
+		first = ov->sel - room + 1;
+	for (int i = first; i < ov->nfiles && y < LINES - 3; i++, y++) {
+		char size[32], when[17] = "";
+		time_t t;
+		attach_size_text(ov->files[i].size, size);
+		if (clock_parse_iso(ov->files[i].created_at, &t))
+			clock_local(t, when);
+		snprintf(line, sizeof line, "%s%s：%s（%s，%s）  %s", i == ov->sel ? "▶ " : "  ",
+			 strcmp(ov->files[i].doc_type, "invoice") == 0 ? "电子发票" : "汇款底单",
+			 ov->files[i].name, attach_type_label(ov->files[i].mime), size, when);
+		attrset(i == ov->sel ? ui_style(S_SELECT) : A_NORMAL);
+		ui_text(y, 2, COLS - 4, true, line);
+		attrset(A_NORMAL);
+	}
+}
+
+/* O and X on a file of the order: fetch it from the centre when it was
+ * taken in elsewhere, then open it with the viewer or copy it to
+ * exports/. Both are audited reads (svc_attachment_copy). */
+static void take_file(struct order_view *ov, struct ui *ui, enum attach_use use)
+{
+	if (ov->sel < 0 || ov->sel >= ov->nfiles)
+		return;
+	const struct attachment *t = &ov->files[ov->sel];
+	struct err e;
+	err_clear(&e);
+	char path[PATH_MAX];
+	enum status st = svc_attachment_copy(&ui->app->svc, &ui->actor, ui->app->data_dir,
+					     ov->o.number, t, use, path, &e);
+	if (st == ST_NOT_FOUND) {
+		ui_flash(ui, false, "正在从中心下载“%s”……", t->name);
+		ui_draw_now(ui);
+		st = sync_blob_fetch(ui->app, t->sha256, &e);
+		if (st == ST_OK)
+			st = svc_attachment_copy(&ui->app->svc, &ui->actor, ui->app->data_dir,
+						 ov->o.number, t, use, path, &e);
+	}
+	if (st == ST_OK && use == ATTACH_VIEW)
+		st = viewer_open(config_get(&ui->app->cfg, "viewer", "xdg-open"), path, &e);
+	if (st != ST_OK) {
+		dialog_message(ui, use == ATTACH_VIEW ? "无法打开" : "无法导出", err_text(&e), true);
+		return;
+	}
+	if (use == ATTACH_VIEW)
+		ui_flash(ui, false, "已用查看程序打开“%s”。", t->name);
+	else
+		ui_flash(ui, false, "已导出到 %s", path);
 }
 
 /* ---- forms ---- */
@@ -465,6 +531,10 @@ static int action(struct view *v, struct ui *ui, enum action a)
 	case ACT_PRINT_PAYMENT:
 		print_ui_run(ui, PRINT_UI_PAYMENT, ov->o.id);
 		return R_HANDLED;
+	case ACT_VIEW_FILE:
+	case ACT_SAVE_FILE:
+		take_file(ov, ui, a == ACT_VIEW_FILE ? ATTACH_VIEW : ATTACH_EXPORT);
+		return R_HANDLED;
 	case ACT_BACK:
 		return R_HANDLED | R_CLOSE;
 	default:
@@ -481,6 +551,14 @@ static void resume(struct view *v, struct ui *ui)
 static int key(struct view *v, struct ui *ui, const struct key *k)
 {
 	struct order_view *ov = (struct order_view *)v;
+	if (k->fn && k->code == KEY_DOWN && ov->sel < ov->nfiles - 1) {
+		ov->sel++;
+		return R_HANDLED | R_REDRAW;
+	}
+	if (k->fn && k->code == KEY_UP && ov->sel > 0) {
+		ov->sel--;
+		return R_HANDLED | R_REDRAW;
+	}
 	/* F9 on a transfer one recorded oneself: say why it is not offered. */
 	static const enum action verify[] = { ACT_VERIFY, ACT_NONE };
 	const struct payment *t = live_transfer(ov);

@@ -1,4 +1,5 @@
-/* Orders: find by number, phone, credit code or ID number, and status. */
+/* Orders: find by number, phone, credit code, ID number or name, status and
+ * the date placed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@ struct orders_view {
 	struct view v;
 	struct searchlist sl;
 	struct ui *ui;
-	char query[64], status[32];
+	char query[96], status[32], from[12], to[12];
 };
 
 static const struct listw_col cols[] = {
@@ -30,7 +31,8 @@ static int fetch(void *ctx, enum page_dir dir, const char *key, int n, struct li
 	struct order *buf = calloc((size_t)n, sizeof *buf);
 	if (!buf)
 		return err_status(e, ST_NOMEM), -1;
-	int got = svc_order_find(&ov->ui->app->svc, ov->query, ov->status, dir, key, buf, n, e);
+	int got = svc_order_find(&ov->ui->app->svc, ov->query, ov->status, ov->from, ov->to, dir,
+				 key, buf, n, e);
 	for (int i = 0; i < got; i++) {
 		struct listw_row *r = &rows[i];
 		memset(r, 0, sizeof *r);
@@ -50,13 +52,21 @@ static int fetch(void *ctx, enum page_dir dir, const char *key, int n, struct li
 	return got;
 }
 
+static void get(struct orders_view *ov, const char *id, char *out, size_t n)
+{
+	char *v = formw_get(&ov->sl.bar, id);
+	snprintf(out, n, "%s", v ? v : "");
+	free(v);
+}
+
 static void run_search(struct orders_view *ov)
 {
-	char *q = formw_get(&ov->sl.bar, "query"), *s = formw_get(&ov->sl.bar, "status");
-	snprintf(ov->query, sizeof ov->query, "%s", q ? q : "");
-	snprintf(ov->status, sizeof ov->status, "%s", s ? s : "");
-	free(q);
-	free(s);
+	if (!formw_validate(&ov->sl.bar))
+		return;
+	get(ov, "query", ov->query, sizeof ov->query);
+	get(ov, "status", ov->status, sizeof ov->status);
+	get(ov, "from", ov->from, sizeof ov->from);
+	get(ov, "to", ov->to, sizeof ov->to);
 	snprintf(ov->sl.list.empty, sizeof ov->sl.list.empty, "没有符合条件的订单");
 	listw_reload(&ov->sl.list, false);
 	if (ov->sl.list.error[0])

@@ -3,7 +3,9 @@
 # order, a third of another enterprise refused, bank transfer only for new
 # certificates (online not offered), a transfer with its slip, verification
 # refused to the one who recorded it and done by another supervisor, the
-# e-invoice, and a duplicate transfer reference refused.
+# e-invoice (viewed and exported again from the order screen and the command
+# line), a duplicate transfer reference refused, and finding orders by
+# enterprise name and date.
 source "$(dirname "$0")/lib.sh"
 
 
@@ -42,6 +44,10 @@ set -- $numbers
 a1=$1 a2=$2 b1=$3 b2=$4 b3=$5
 printf '%%PDF-1.4\nslip\n%%%%EOF\n' > "$TEST_TMP/slip.pdf"
 printf '%%PDF-1.4\ninvoice\n%%%%EOF\n' > "$TEST_TMP/invoice.pdf"
+# The viewer: a script that records what it was asked to open.
+printf '#!/bin/sh\ncp "$1" "%s/viewed"\n' "$TEST_TMP" > "$TEST_TMP/viewer"
+chmod +x "$TEST_TMP/viewer"
+echo "viewer = $TEST_TMP/viewer" >> "$DATA/certdesk.conf"
 unset CERTDESK_PASSWORD
 
 # ---- the clerk places an order for two applications of one enterprise ----
@@ -118,6 +124,22 @@ keys F2
 wait_for "电子发票已上传"
 wait_for "已开票"
 [ "$(q "select status from orders where number = '$order'")" = invoiced ] || fail "not invoiced"
+# The invoice (the newest file, selected) opens in the viewer and exports;
+# Up selects the slip. Each is an audited read.
+wait_for "▶ 电子发票：invoice.pdf"
+keys o
+for _ in $(seq 50); do [ -s "$TEST_TMP/viewed" ] && break; sleep 0.1; done
+cmp -s "$TEST_TMP/viewed" "$TEST_TMP/invoice.pdf" || fail "the viewer did not get the invoice"
+keys x
+wait_for "已导出到"
+cmp -s "$DATA/exports/$order-invoice-invoice.pdf" "$TEST_TMP/invoice.pdf" || fail "invoice export: $(ls "$DATA/exports")"
+keys Up
+wait_for "▶ 汇款底单：slip.pdf"
+keys x
+for _ in $(seq 50); do [ -s "$DATA/exports/$order-remittance_slip-slip.pdf" ] && break; sleep 0.1; done
+cmp -s "$DATA/exports/$order-remittance_slip-slip.pdf" "$TEST_TMP/slip.pdf" || fail "slip export"
+[ "$(q "select count(*) from audit_log where action = 'attachment.view'")" = 1 ] || fail "view not audited"
+[ "$(q "select count(*) from audit_log where action = 'attachment.export'")" = 2 ] || fail "exports not audited"
 
 # ---- a second order of 1,400.00 for the other enterprise: the same transfer is refused ----
 keys Escape Escape
@@ -151,11 +173,53 @@ keys F2
 wait_for "已于"
 wait_for "登记过"
 [ "$(q "select count(*) from payments")" = 1 ] || fail "a duplicate transfer was recorded"
+order2=$(q "select number from orders where number <> '$order'")
+
+# ---- finding orders by the enterprise's name and by the day placed ----
+keys Escape Escape Escape Escape
+wait_for "主菜单"
+keys 4
+wait_for "起始日期"
+type "某某科技"
+keys Enter
+wait_for "$order"
+screen | grep -q "$order2" && fail "the name search found the other enterprise's order"
+keys F8
+wait_for "起始日期"
+keys C-u
+type "另一家"
+keys Enter
+wait_for "$order2"
+screen | grep -q "$order " && fail "the name search found 福州某某's order"
+keys F8
+keys Tab Tab
+type "$(date -d tomorrow +%F)"
+keys Enter
+wait_for "没有符合条件的订单"
+keys F8                                 # back in the bar, on the date
+keys C-u Up Up C-u
+type "福"
+keys Enter
+wait_for "至少 2 个字"
 
 keys F10
 wait_for "确定要退出"
 keys Enter
 st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+# ---- the invoice again from the command line ----
+export CERTDESK_PASSWORD=Pass5678
+out=$(cd_cli --user li.si order export-invoice "$order" -o "$TEST_TMP/again.pdf") || fail "export-invoice: $out"
+cmp -s "$TEST_TMP/again.pdf" "$TEST_TMP/invoice.pdf" || fail "export-invoice -o: not the invoice"
+[ "$out" = "$TEST_TMP/again.pdf" ] || fail "export-invoice -o said: $out"
+out=$(cd_cli --user li.si order export-invoice "$order") || fail "export-invoice: $out"
+[ "$out" = "$DATA/exports/$order-invoice-invoice-2.pdf" ] ||
+	fail "export-invoice default path: $out"       # never over the first export, the type kept
+cmp -s "$out" "$TEST_TMP/invoice.pdf" || fail "export-invoice: not the invoice"
+out=$(cd_cli --user li.si order export-invoice "$order2" -o "$TEST_TMP/none.pdf" 2>&1) && fail "no invoice, yet exported"
+[[ "$out" == *"还没有上传电子发票"* ]] || fail "no invoice: $out"
+[ -e "$TEST_TMP/none.pdf" ] && fail "a file was written without an invoice"
+[ "$(q "select count(*) from audit_log where action = 'attachment.export'")" = 4 ] || fail "CLI exports not audited"
+unset CERTDESK_PASSWORD
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "orders e2e: ok"

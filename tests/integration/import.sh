@@ -108,6 +108,40 @@ has "line 2: enterprise_name: 统一社会信用代码 91350100M000100Y43 已登
 [ "$(sq "SELECT count(*) FROM applicants WHERE phone = '13700000005'")" = 0 ] || die "half a row stayed"
 [ "$(sq "SELECT count(*) FROM applicants WHERE phone = '13700000006'")" = 1 ] || die "the good row went"
 
+# ---- an enterprise an application could not be made for (issue 3) ----
+# New code without its legal representative: refused, naming the column,
+# and nothing of the file is imported; so is a file without those columns.
+n_before=$(sq 'SELECT count(*) FROM applicants')
+e_before=$(sq 'SELECT count(*) FROM enterprises')
+{
+	printf '%s,legal_rep,enterprise_address,enterprise_phone\n' "$HEAD"
+	printf '13700000007,周七,,,,,91350200MA0000001W,厦门某某有限公司,,厦门市思明区某路1号,0592-1234567\n'
+	printf '13700000008,周八,,,,,,,,,\n'
+} >"$T/norep.csv"
+expect_rc 1 as_clerk import applicants "$T/norep.csv"
+has "line 2: legal_rep: 企业 91350200MA0000001W 尚未登记，须同时填写法定代表人（legal_rep 列）"
+has "没有导入任何记录"
+printf '%s\n13700000007,周七,,,,,91350200MA0000001W,厦门某某有限公司\n' "$HEAD" >"$T/nocols.csv"
+expect_rc 1 as_clerk import applicants "$T/nocols.csv"
+has "line 2: legal_rep: "
+sed -i 's/,厦门市思明区某路1号,0592-1234567$/,厦门市思明区某路1号,/; s/,,厦门市/,周某,厦门市/' "$T/norep.csv"
+expect_rc 1 as_clerk import applicants "$T/norep.csv"
+has "line 2: enterprise_phone: "
+[ "$(sq 'SELECT count(*) FROM applicants')" = "$n_before" ] || die "an incomplete enterprise's file imported people"
+[ "$(sq 'SELECT count(*) FROM enterprises')" = "$e_before" ] || die "an incomplete enterprise was recorded"
+# Complete, it goes in, and an application for it can then be imported.
+sed -i 's/,厦门市思明区某路1号,$/,厦门市思明区某路1号,0592-1234567/' "$T/norep.csv"
+expect_rc 0 as_clerk import applicants "$T/norep.csv"
+has "已导入 2 个申请人"
+# The help names the optional columns and when they are needed.
+expect_rc 0 cd_ import --help
+has "legal_rep"
+has "enterprise_address"
+has "enterprise_phone"
+has "企业尚未登记时三项都必须填写"
+expect_rc 2 as_clerk import
+has "import --help"
+
 # ---- not UTF-8: refused with its line, even with --partial ----
 n_before=$(sq 'SELECT count(*) FROM applicants')
 {
@@ -250,6 +284,14 @@ sq "SELECT after FROM audit_log WHERE action = 'application.export' ORDER BY seq
 	| grep "\"status\":\"draft\"" >/dev/null || die "export filter not audited"
 [ "$(imports application.export)" = 7 ] || die "one audit entry per export, $(imports application.export)"
 [ "$(sq 'SELECT count(*) FROM outbox')" = "$outbox_before" ] || die "an export wrote to the outbox"
+
+# ---- the enterprise imported complete above takes an application (issue 3) ----
+APPS='phone,kind,subject,credit_code,years,cert_serial'
+printf '%s\n13700000007,new,enterprise,91350200MA0000001W,1,\n' "$APPS" >"$T/xm-apps.csv"
+expect_rc 0 as_clerk import applications "$T/xm-apps.csv"
+has "已导入 1 份申请单草稿"
+[ "$(sq "SELECT legal_rep || '|' || phone FROM applications WHERE holder_code = '91350200MA0000001W'")" = '周某|0592-1234567' ] \
+	|| die "the completed enterprise's record fills the application"
 
 # ---- the audit chain still holds ----
 expect_rc 0 as_clerk audit verify

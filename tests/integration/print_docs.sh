@@ -180,8 +180,16 @@ run 0 as_clerk application submit "${ENT[0]}" || die "submit ${ENT[0]}: $out"
 run 0 "$MO" --data "$D" --user li.si submit "${ENT[@]:1}" "$P1" "$P2" || die "submit the others"
 
 # ---- orders: ten enterprise applications, posted, with an invoice ---------
+# post needs a postal code (the fourth part): without one, or a bad one, nothing is placed
+run 2 as_clerk order place "${ENT[@]}" --contact 13700000001 --post "张三,13700000001,$LONG_ADDR" &&
+	has "post without postal code" "收件人,手机,地址,邮政编码"
+run 1 as_clerk order place "${ENT[@]}" --contact 13700000001 --post "张三,13700000001,$LONG_ADDR,35001" &&
+	has "post with a bad postal code" "邮政编码"
+[ "$(sq 'SELECT count(*) FROM orders')" = 0 ] || fail "an order was placed without a valid postal code"
 run 0 as_clerk order place "${ENT[@]}" --contact 13700000001 --invoice "$LONG_NAME,91350100M000100Y43,fin@example.com" \
-	--post "张三,13700000001,$LONG_ADDR" || die "order place: $out"
+	--post "张三,13700000001,$LONG_ADDR,350003" || die "order place: $out"
+[ "$(sq 'SELECT recipient_address || "|" || recipient_postal FROM orders')" = "$LONG_ADDR|350003" ] ||
+	fail "post: $(sq 'SELECT recipient_address, recipient_postal FROM orders')"
 O1=$(tail -n 1 <<<"$out")
 run 0 as_clerk order place "$P1" --contact 13700000002 || die "order place personal: $out"
 O2=$(tail -n 1 <<<"$out")
@@ -239,6 +247,21 @@ got=$(awk -v p="$page" 'BEGIN { k = 72 / 25.4 }
 	$1 == p && top && $2 >= 43 * k - 0.8 && $4 <= 195 * k + 0.8 && $3 >= top && $5 <= bot { printf "%s", $6 }' "$T/receipt.words")
 [ "$got" = "$flat_addr" ] && pass "receipt: the long postal address wraps inside its box" ||
 	fail "receipt: address box holds \"$got\""
+# the return postal code in its own box beside the return address, wherever they land
+in_cell() { # words-file label x0-mm x1-mm h-mm: the text right of the label, within the cell
+	awk -v lab="$2" -v x0="$3" -v x1="$4" -v h="$5" 'BEGIN { k = 72 / 25.4 }
+		{ w[NR] = $0 }
+		$6 == lab && !p { p = $1; c = ($3 + $5) / 2 }
+		END { for (i = 1; i <= NR; i++) { split(w[i], f, " ");
+			if (f[1] == p && f[2] >= x0 * k - 0.8 && f[4] <= x1 * k + 0.8 &&
+			    f[3] >= c - h / 2 * k - 0.8 && f[5] <= c + h / 2 * k + 0.8) printf "%s", f[6] } }' "$1"
+}
+got=$(in_cell "$T/receipt.words" 邮政编码 173 195 9)
+[ "$got" = 350003 ] && pass "receipt: the postal code is in its own box" ||
+	fail "receipt: the postal code box holds \"$got\""
+got=$(in_cell "$T/receipt.words" 回寄地址 43 155 9)
+[ "$got" = "$(printf '%s' "$LONG_ADDR" | tr -d ' ')" ] && pass "receipt: the return address fits its box" ||
+	fail "receipt: the return address box holds \"$got\""
 [ "$(audits order.print_receipt)" = $((before + 1)) ] || fail "receipt: not audited once"
 [ "$(sq "SELECT count(*) FROM audit_log WHERE action = 'order.print_receipt' AND after LIKE '%$O1%'")" = 1 ] ||
 	fail "receipt: the audit entry does not name the order"

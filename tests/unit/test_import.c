@@ -155,6 +155,59 @@ static void test_import_applicant_refusals(void)
 	CU_ASSERT_EQUAL(writes(), w);
 }
 
+/* Issue 3: an enterprise that an application could not be made for is not
+ * left behind by an applicant import. */
+static void test_import_incomplete_enterprise(void)
+{
+	struct err e;
+	long w = writes();
+	struct applicant_input in = person("15900000001", "孙一", "");
+	const char *code = "91350200MA0000001W";
+	struct enterprise_input no_rep = { code, "厦门某某有限公司", "", "厦门市思明区某路1号",
+					   "0592-1234567" };
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in, &no_rep, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "legal_rep");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "法定代表人（legal_rep 列）"));
+	struct enterprise_input no_addr = { code, "厦门某某有限公司", "孙某", "", "0592-1234567" };
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in, &no_addr, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "enterprise_address");
+	struct enterprise_input no_phone = { code, "厦门某某有限公司", "孙某", "厦门市思明区某路1号", "" };
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in, &no_phone, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "enterprise_phone");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "enterprise_phone"));
+	CU_ASSERT_EQUAL(writes(), w); /* not the person either */
+
+	/* A record an earlier import left incomplete: the person cannot be
+	 * linked to it as it is; the file's values complete it. */
+	struct enterprise_input full = { code, "厦门某某有限公司", "孙某", "厦门市思明区某路1号",
+					 "0592-1234567" };
+	CU_ASSERT_EQUAL_FATAL(svc_applicant_import(&svc, &clerk, &in, &full, NULL, &e), ST_OK);
+	sqlite3_exec(db_handle(db), "UPDATE enterprises SET legal_rep = '', phone = ''"
+				    " WHERE credit_code = '91350200MA0000001W'", NULL, NULL, NULL);
+	struct applicant_input in2 = person("15900000002", "孙二", "");
+	struct enterprise_input code_only = { code, "", "", "", "" };
+	w = writes();
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in2, &code_only, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "legal_rep");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "缺少法定代表人"));
+	struct enterprise_input rep_only = { code, "", "孙某", "", "" };
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in2, &rep_only, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "enterprise_phone");
+	CU_ASSERT_EQUAL(writes(), w);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM enterprises WHERE credit_code = '91350200MA0000001W'"
+			      " AND legal_rep = '' AND phone = ''"), 1);
+	/* A bad value to fill in is refused as such. */
+	struct enterprise_input bad_tel = { code, "", "孙某", "", "电话" };
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in2, &bad_tel, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "enterprise_phone");
+	struct enterprise_input fill = { code, "", "孙某", "", "0592-7654321" };
+	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &in2, &fill, NULL, &e), ST_OK);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM enterprises WHERE credit_code = '91350200MA0000001W'"
+			      " AND legal_rep = '孙某' AND phone = '0592-7654321'"
+			      " AND address = '厦门市思明区某路1号'"), 1);
+	CU_ASSERT_TRUE(chain_intact());
+}
+
 static void test_batch_commits_what_succeeded(void)
 {
 	struct err e;
@@ -164,7 +217,8 @@ static void test_batch_commits_what_succeeded(void)
 	struct applicant_input a = person("13900000001", "赵一", "");
 	struct applicant_input b = person("13900000002", "赵二", "");
 	struct applicant_input dup = person("13900000001", "赵一一", "");
-	struct enterprise_input newco = { "91110108MA00000070", "北京某某有限公司", "", "", "" };
+	struct enterprise_input newco = { "91110108MA00000070", "北京某某有限公司", "钱某",
+					  "北京市海淀区中关村大街1号", "010-62345678" };
 	struct enterprise_input same = { "91110108MA00000070", "北京某某有限公司", "", "", "" };
 	CU_ASSERT_EQUAL(svc_applicant_import(&svc, &clerk, &a, &newco, NULL, &e), ST_OK);
 	/* Later commands see the earlier ones: the phone is taken, the
@@ -433,6 +487,8 @@ void suite_import(void)
 		   { "the new commands can be replayed", test_new_commands_registered },
 		   { "import an applicant with an enterprise", test_import_applicant },
 		   { "refused imports write nothing", test_import_applicant_refusals },
+		   { "an incomplete enterprise is refused or completed",
+		     test_import_incomplete_enterprise },
 		   { "a batch commits what succeeded", test_batch_commits_what_succeeded },
 		   { "a rolled-back batch leaves nothing", test_batch_rollback_leaves_nothing },
 		   { "a lost batch writes nothing", test_lost_batch_writes_nothing },

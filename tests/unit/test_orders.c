@@ -1,16 +1,20 @@
 /* Orders and payments through the use cases: every money rule of the issue. */
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/audit.h"
 #include "svc/applicant.h"
+#include "svc/attach_file.h"
 #include "svc/application.h"
 #include "svc/order.h"
 #include "svc/staff.h"
 #include "unit.h"
+#include "util/clock.h"
 #include "util/fs.h"
 
 static struct app app;
@@ -189,9 +193,26 @@ static void test_place_rules(void)
 	in.application_ids = third;
 	in.n = 1;
 	in.invoice_wanted = false;
+	/* Post needs the postal code (issue 4), six digits; nothing is saved
+	 * until it is there. */
+	w = count("SELECT count(*) FROM outbox");
+	in.delivery = DELIVERY_POST;
+	in.recipient = "张三";
+	in.recipient_phone = "13812345678";
+	in.recipient_address = "福州市鼓楼区五四路100号";
+	CU_ASSERT_EQUAL(svc_order_place(&app.svc, &clerk, &in, NULL, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "recipient_postal");
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "邮编"));
+	in.recipient_postal = "35000";
+	CU_ASSERT_EQUAL(svc_order_place(&app.svc, &clerk, &in, NULL, NULL, &e), ST_INVALID);
+	CU_ASSERT_STRING_EQUAL(e.field, "recipient_postal");
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM outbox"), w);
+	in.recipient_postal = "350001";
 	CU_ASSERT_EQUAL(svc_order_place(&app.svc, &clerk, &in, order2, NULL, &e), ST_OK);
 	CU_ASSERT_EQUAL(svc_order_get(&app.svc, order2, &o, &e), ST_OK);
 	CU_ASSERT_EQUAL(o.total_fen, 66600); /* the new price */
+	CU_ASSERT_EQUAL(o.delivery, DELIVERY_POST);
+	CU_ASSERT_STRING_EQUAL(o.recipient_postal, "350001");
 }
 
 static void test_transfer_and_verify(void)
@@ -254,6 +275,33 @@ static void test_transfer_and_verify(void)
 	CU_ASSERT_EQUAL(o.status, ORDER_INVOICED);
 	struct attachment att[8];
 	CU_ASSERT_EQUAL(svc_order_attachments(&app.svc, order1, att, 8, &e), 2); /* slip + invoice */
+
+	/* The invoice can be taken out again at any time: exported under the
+	 * order's number, the same bytes, audited; an order without one says so. */
+	struct attachment inv;
+	CU_ASSERT_EQUAL(svc_order_invoice_file(&app.svc, order2, &inv, &e), ST_NOT_FOUND);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "电子发票"));
+	CU_ASSERT_EQUAL(svc_order_invoice_file(&app.svc, order1, &inv, &e), ST_OK);
+	CU_ASSERT_STRING_EQUAL(inv.doc_type, "invoice");
+	svc_order_get(&app.svc, order1, &o, &e);
+	int exports = count("SELECT count(*) FROM audit_log WHERE action = 'attachment.export'");
+	int views = count("SELECT count(*) FROM audit_log WHERE action = 'attachment.view'");
+	char out[PATH_MAX], *got = NULL;
+	size_t len = 0;
+	CU_ASSERT_EQUAL(svc_attachment_copy(&app.svc, &clerk, app.data_dir, o.number, &inv,
+					    ATTACH_EXPORT, out, &e), ST_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/exports/"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, o.number));
+	CU_ASSERT_EQUAL(fs_read_all(out, 1 << 20, &got, &len, &e), ST_OK);
+	CU_ASSERT_TRUE(got && len == strlen("%PDF-1.4\ninvoice\n%%EOF\n") &&
+		       memcmp(got, "%PDF-1.4\ninvoice\n%%EOF\n", len) == 0);
+	free(got);
+	CU_ASSERT_EQUAL(svc_attachment_copy(&app.svc, &clerk, app.data_dir, o.number, &inv,
+					    ATTACH_VIEW, out, &e), ST_OK);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'attachment.export'"),
+			exports + 1);
+	CU_ASSERT_EQUAL(count("SELECT count(*) FROM audit_log WHERE action = 'attachment.view'"),
+			views + 1);
 
 	/* Refunds are new entries, within what was paid. */
 	char r1[UUID_LEN + 1];
@@ -334,14 +382,74 @@ static void test_find_orders_and_chain(void)
 {
 	struct err e;
 	struct order out[8];
-	int n = svc_order_find(&app.svc, "", "", PAGE_FIRST, "", out, 8, &e);
+	int n = svc_order_find(&app.svc, "", "", NULL, NULL, PAGE_FIRST, "", out, 8, &e);
 	CU_ASSERT_EQUAL(n, 5);
 	for (int i = 1; i < n; i++)
 		CU_ASSERT_TRUE(strcmp(out[i - 1].id, out[i].id) > 0);
-	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "13812345678", "", PAGE_FIRST, "", out, 8, &e), 2);
-	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "cancelled", PAGE_FIRST, "", out, 8, &e), 1);
-	CU_ASSERT_EQUAL(svc_order_find(&app.svc, out[0].number, "", PAGE_FIRST, "", out, 8, &e), 1);
-	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "91350100m000100y43", "", PAGE_FIRST, "", out, 8, &e), 2);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "13812345678", "", "", "", PAGE_FIRST, "", out, 8, &e), 2);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "cancelled", "", "", PAGE_FIRST, "", out, 8, &e), 1);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, out[0].number, "", "", "", PAGE_FIRST, "", out, 8, &e), 1);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "91350100m000100y43", "", "", "", PAGE_FIRST, "", out, 8,
+				       &e), 2);
+}
+
+/* Order search by name and by the day placed (issue 4's list), keyset-paged. */
+static void test_find_orders_by_name_and_date(void)
+{
+	struct err e;
+	struct order out[8], page[2];
+	/* Two characters of the enterprise's name, anywhere in it. */
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "某某科技", "", "", "", PAGE_FIRST, "", out, 8, &e), 2);
+	CU_ASSERT_STRING_EQUAL(out[0].holder_name, "福州某某科技有限公司");
+	int b = svc_order_find(&app.svc, "另一家", "", "", "", PAGE_FIRST, "", out, 8, &e);
+	CU_ASSERT_EQUAL(b, 3); /* one cancelled, placed again, the online one */
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "另一家", "cancelled", "", "", PAGE_FIRST, "", out, 8,
+				       &e), 1);
+	/* A six-character Chinese name is 18 bytes: still a name, not a code. */
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "深圳另一家公", "", "", "", PAGE_FIRST, "", out, 8, &e),
+			3);
+	/* The applicant's name (the person at the counter) finds theirs too. */
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "申请人", "", "", "", PAGE_FIRST, "", out, 8, &e), 5);
+	/* LIKE's wildcards are plain characters. */
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "%%", "", "", "", PAGE_FIRST, "", out, 8, &e), 0);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "没有这家", "", "", "", PAGE_FIRST, "", out, 8, &e), 0);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "福", "", "", "", PAGE_FIRST, "", out, 8, &e), -1);
+	CU_ASSERT_STRING_EQUAL(e.field, "query");
+	/* Keyset paging through a name search: two, then the third. */
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "另一家", "", "", "", PAGE_FIRST, "", page, 2, &e), 2);
+	CU_ASSERT_STRING_EQUAL(page[0].id, out[0].id);
+	struct order rest[2];
+	b = svc_order_find(&app.svc, "另一家", "", "", "", PAGE_AFTER, page[1].id, rest, 2, &e);
+	CU_ASSERT_EQUAL(b, 1);
+	CU_ASSERT_TRUE(b == 1 && strcmp(rest[0].id, page[1].id) < 0);
+
+	/* Dates: the local day placed. */
+	char today[11], tomorrow[11], yesterday[11];
+	time_t now = clock_now();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	time_t t1 = now + 86400, t0 = now - 86400;
+	localtime_r(&t1, &tm);
+	strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+	localtime_r(&t0, &tm);
+	strftime(yesterday, sizeof yesterday, "%Y-%m-%d", &tm);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "", today, today, PAGE_FIRST, "", out, 8, &e), 5);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "", tomorrow, "", PAGE_FIRST, "", out, 8, &e), 0);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "", "", yesterday, PAGE_FIRST, "", out, 8, &e), 0);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "某某科技", "paid", yesterday, today, PAGE_FIRST, "",
+				       out, 8, &e), 1);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "某某科技", "unpaid", yesterday, today, PAGE_FIRST,
+				       "", out, 8, &e), 0);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "某某科技", "invoiced", yesterday, today, PAGE_FIRST,
+				       "", out, 8, &e), 1);
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "", "2026-13-01", "", PAGE_FIRST, "", out, 8, &e),
+			-1);
+	CU_ASSERT_STRING_EQUAL(e.field, "from");
+	CU_ASSERT_EQUAL(svc_order_find(&app.svc, "", "", today, yesterday, PAGE_FIRST, "", out, 8, &e),
+			-1);
+	CU_ASSERT_STRING_EQUAL(e.field, "to");
+
 	struct audit_check c;
 	CU_ASSERT_EQUAL(audit_verify(app.db, &c, NULL, NULL, &e), ST_OK);
 	CU_ASSERT_EQUAL(c.bad_seq, 0);
@@ -354,5 +462,7 @@ void suite_orders(void)
 		   { "transfer, slip, four-eyes verification, invoice, refund", test_transfer_and_verify },
 		   { "reject, re-record, cancel frees the applications", test_reject_and_cancel },
 		   { "online only when every line is a renewal", test_online_only_renewals },
-		   { "finding orders; the chain holds", test_find_orders_and_chain });
+		   { "finding orders", test_find_orders_and_chain },
+		   { "finding orders by name and date; the chain holds",
+		     test_find_orders_by_name_and_date });
 }
