@@ -9,13 +9,14 @@
 #include "svc/application.h"
 #include "svc/order.h"
 #include "svc/review.h"
+#include "svc/stock.h"
 
 static const char *const usage_text =
 	"用法：certdesk --user USER application show|submit|agree|accept NUMBER\n"
 	"       certdesk --user USER application cancel|return NUMBER --reason TEXT\n"
 	"       certdesk --user USER application paper NUMBER DOCTYPE [--undo]\n"
 	"       certdesk --user USER application attach NUMBER DOCTYPE FILE\n"
-	"       certdesk --user USER application make NUMBER SERIAL\n"
+	"       certdesk --user USER application make NUMBER SERIAL [--key KEY_SERIAL]\n"
 	"       certdesk --user USER application ship NUMBER COURIER TRACKING_NO\n"
 	"       certdesk --user USER application collect|authorise NUMBER NAME ID_NUMBER";
 
@@ -38,6 +39,9 @@ static void show(struct cli *c, const struct application *a)
 		printf("原因      %s\n", a->reason);
 	if (a->issued_serial[0])
 		printf("新证书    %s（%s 制证）\n", a->issued_serial, a->made_at);
+	struct stock_key k;
+	if (svc_stock_of_application(svc, a->id, &k, &e) == ST_OK)
+		printf("KEY       %s（%s）\n", k.serial, stock_state_label(k.state));
 	if (a->tracking_no[0])
 		printf("寄出      %s %s（%s）\n", a->courier, a->tracking_no, a->shipped_at);
 	if (a->authorised_name[0])
@@ -51,14 +55,33 @@ static void show(struct cli *c, const struct application *a)
 		       items[i].attached ? "已上传" : items[i].paper ? "已交纸质件" : "缺");
 }
 
+/* The certificate made and, with a KEY serial, that blank KEY issued from
+ * the office's stock, in one transaction: when the KEY cannot be issued
+ * the application is not marked made either. */
+static enum status make(struct svc *svc, const struct actor *actor, const char *id,
+			const char *serial, const char *key, struct err *e)
+{
+	enum status st = svc_batch_begin(svc, e);
+	if (st == ST_OK)
+		st = svc_application_make(svc, actor, id, serial, e);
+	if (st == ST_OK && key)
+		st = svc_stock_issue(svc, actor, id, key, e);
+	if (st != ST_OK) {
+		svc_batch_rollback(svc);
+		return st;
+	}
+	return svc_batch_commit(svc, e);
+}
+
 int cmd_application(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "undo", no_argument, NULL, 'u' },
+		{ "key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *reason = NULL;
+	const char *reason = NULL, *key = NULL;
 	bool undo = false;
 	int ch;
 	optind = 0; /* 0, not 1: GNU getopt then forgets the main parse's "+" mode */
@@ -67,6 +90,8 @@ int cmd_application(struct cli *c, int argc, char **argv)
 			reason = optarg;
 		else if (ch == 'u')
 			undo = true;
+		else if (ch == 'k')
+			key = optarg;
 		else {
 			cli_error("%s", usage_text);
 			return EXIT_USAGE;
@@ -92,6 +117,14 @@ int cmd_application(struct cli *c, int argc, char **argv)
 		cli_error("%s", usage_text);
 		return EXIT_USAGE;
 	}
+	if (key && strcmp(verb, "make") != 0) {
+		cli_error("--key 只用于 application make：%s", usage_text);
+		return EXIT_USAGE;
+	}
+	if (key && !*key) {
+		cli_error("application make：--key 需要 KEY 的序列号");
+		return EXIT_USAGE;
+	}
 	if (!cli_login(c))
 		return EXIT_FAIL;
 	struct svc *svc = &c->app.svc;
@@ -114,7 +147,12 @@ int cmd_application(struct cli *c, int argc, char **argv)
 	} else if (strcmp(verb, "accept") == 0) {
 		st = svc_application_accept(svc, &c->actor, a.id, &e);
 	} else if (strcmp(verb, "make") == 0) {
-		st = svc_application_make(svc, &c->actor, a.id, av[2], &e);
+		st = make(svc, &c->actor, a.id, av[2], key, &e);
+		if (st == ST_OK && key) {
+			struct stock_key k;
+			if (svc_stock_of_application(svc, a.id, &k, &e) == ST_OK)
+				printf("已发放 KEY %s 给申请单 %s\n", k.serial, a.number);
+		}
 	} else if (strcmp(verb, "ship") == 0) {
 		st = svc_application_ship(svc, &c->actor, a.id, av[2], av[3], &e);
 	} else if (strcmp(verb, "collect") == 0) {

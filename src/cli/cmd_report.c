@@ -3,9 +3,10 @@
  * certdesk report month [--month YYYY-MM]   [--office CODE|all] [--csv]
  * certdesk report stats [--date YYYY-MM-DD] [--office CODE|all] [--csv]
  *
- * The day-end report (日结, svc/report.h), and the statistics of a month or
- * a day (svc/stats.h), as aligned tables in Chinese, measured by display
- * width, or as CSV for Excel (UTF-8 with BOM, CRLF). Any member of staff
+ * The day-end report (日结, svc/report.h) with its KEY stock counts, and
+ * the statistics of a month or a day (svc/stats.h), as aligned tables in
+ * Chinese, measured by display width, or as CSV for Excel (UTF-8 with
+ * BOM, CRLF). Any member of staff
  * may run the day report: supervisors and admins see everyone's figures, a
  * clerk only their own (the report says so); the statistics are for
  * supervisors and admins. Every run is on the audit log, written before
@@ -194,6 +195,30 @@ static void print_waiting(const struct day_report *r)
 	}
 	if (r->waiting.n > r->nwaiting)
 		printf("  ……仅列出最早登记的 %d 笔\n", r->nwaiting);
+}
+
+/* The blank KEYs: counts, not money (the day's movements, the ledger now). */
+static void print_stock(const struct day_report *r)
+{
+	struct report_count k[REPORT_STOCK_LINES_MAX];
+	int n = day_report_stock_lines(r, k, REPORT_STOCK_LINES_MAX);
+	const int label = 30;
+	for (int i = 0; i < n; i++) {
+		if (i == 0 || strcmp(k[i].section, k[i - 1].section) != 0) {
+			bool own = r->own_only && strcmp(k[i].section, "stock_moves") == 0;
+			printf("\n%s%s\n", k[i].section_label, own ? "（本人经手）" : "");
+			fputs("  ", stdout);
+			cell("", label, false);
+			cell("个数", COUNT_COLS, true);
+			fputc('\n', stdout);
+		}
+		if (k[i].total && i > 0 && strcmp(k[i].section, k[i - 1].section) == 0)
+			rule(label + COUNT_COLS);
+		fputs("  ", stdout);
+		cell(k[i].label, label, false);
+		count_cell(k[i].n, COUNT_COLS);
+		fputc('\n', stdout);
+	}
 }
 
 /* ---- the statistics ---- */
@@ -507,6 +532,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 			print_lines(&r);
 			print_clerks(&r);
 			print_waiting(&r);
+			print_stock(&r);
 		}
 		day_report_done(&r);
 		return finish(ok);

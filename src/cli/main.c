@@ -20,13 +20,13 @@ static const struct subcommand subcommands[] = {
 	  "audit verify | audit list [--user U] [--record NUMBER] [--from D --to D] [--limit N] | audit retention [--office CODE|all]",
 	  "审计日志：检查哈希链；按员工、记录、日期列出；列出可归档的记录（从不删除）" },
 	{ "application", cmd_application,
-	  "application show|submit|agree|accept|cancel|return|paper|attach|make|ship|collect|authorise NUMBER ...",
-	  "申请单：查看、提交、记录协议书已签、受理、取消、退回、纸质件、添加扫描件；制证、寄出、领取（审核员）" },
-	{ "order", cmd_order, "order place|show|transfer|slip|verify|reject|online|invoice|cancel ...",
-	  "订单与缴费：下单、登记转账或在线支付、补传底单、核款、上传发票、取消" },
+	  "application show|submit|agree|accept|cancel|return|paper|attach|make|ship|collect|authorise NUMBER ... | application make NUMBER SERIAL [--key KEY_SERIAL]",
+	  "申请单：查看、提交、记录协议书已签、受理、取消、退回、纸质件、添加扫描件；制证（可同时从库存发放 KEY）、寄出、领取（审核员）" },
+	{ "order", cmd_order, "order place|show|transfer|slip|verify|reject|online|invoice|export-invoice|cancel ...",
+	  "订单与缴费：下单（邮寄须给出邮政编码）、登记转账或在线支付、补传底单、核款、上传和导出电子发票、取消" },
 	{ "key", cmd_key, "key list | key read [--reader NAME] [--wait S] | key bind PHONE [--reader NAME] | key renew PHONE [--reader NAME] [--slot auth|sign] [--years N]",
 	  "读取 USB KEY 中的证书；验证 PIN（从标准输入读取）后把证书绑定到申请人；从 KEY 发起续费" },
-	{ "import", cmd_import, "import applicants|applications FILE.csv [--partial]",
+	{ "import", cmd_import, "import applicants|applications FILE.csv [--partial] | import --help",
 	  "导入申请人或申请单（UTF-8 CSV）；任何一行有误则全部不导入，--partial 只导入正确的行" },
 	{ "export", cmd_export,
 	  "export applicants | applications [--status S] [--from DATE --to DATE]",
@@ -48,10 +48,12 @@ static const struct subcommand subcommands[] = {
 	  "lifecycle run | lifecycle expiring [--days N | --expired] [--office CODE|all] [--contacted yes|no] | lifecycle contact SERIAL --note TEXT | lifecycle remind SERIAL",
 	  "证书生命周期：列出将到期和已过期的证书；记录联系、发送到期提醒短信；注销过期超过 90 天的证书（可重复运行）" },
 	{ "crl", cmd_crl, "crl update [FILE|--url URL] | crl check SERIAL | crl status",
-	  "证书吊销列表：导入并验签，标记已吊销的证书，查询某证书是否已吊销" },
-	{ "stock", cmd_stock, "stock list | receive | issue | damage | return ...",
-	  "空白 KEY 库存：入库、发放、损坏、退回，以及台账" },
-	{ "bench", cmd_bench, "bench [--applications N] [--seed S] [--out FILE.json]",
+	  "证书吊销列表：导入并验签，标记已吊销的证书，查询某证书是否已吊销（导入和查询需 --user，"
+	  "查看状态不需要）" },
+	{ "stock", cmd_stock,
+	  "stock list [--state S] [--serial PREFIX] [--limit N] | stock receive SERIAL|FIRST..LAST... [--file FILE] [--note TEXT] | stock issue NUMBER SERIAL | stock damage SERIAL --note REASON | stock return SERIAL|FIRST..LAST... [--file FILE] --note TEXT",
+	  "本受理点的空白 KEY 库存（需 --user）：台账、入库（序列号段或扫描清单）、发放给申请单、登记损坏、退回中心（审核员）" },
+	{ "bench", cmd_bench, "bench [--applications N] [--seed S] [--out FILE.json] [--keep DIR] [--only FIGURE]",
 	  "生成测试数据库并测量各项性能指标" },
 };
 #define NSUB (sizeof subcommands / sizeof subcommands[0])
@@ -144,6 +146,15 @@ int main(int argc, char **argv)
 		if (!sc) {
 			cli_error("未知子命令 %s（用 --help 查看用法）", argv[optind]);
 			return EXIT_USAGE;
+		}
+		/* `certdesk SUB --help`: the subcommand's own help where it has
+		 * one (sync, import), its line of the overview otherwise. */
+		bool own_help = strcmp(sc->name, "sync") == 0 || strcmp(sc->name, "import") == 0;
+		if (!own_help && argc - optind >= 2 &&
+		    (strcmp(argv[optind + 1], "--help") == 0 || strcmp(argv[optind + 1], "-h") == 0)) {
+			printf("用法：certdesk [--data DIR] [--user NAME] %s\n\n%s\n\n详见 certdesk(1)。\n",
+			       sc->usage, sc->help);
+			return EXIT_OK;
 		}
 		rc = sc->run(&c, argc - optind, argv + optind);
 	}

@@ -15,6 +15,7 @@
 #include "svc/price.h"
 #include "svc/print.h"
 #include "svc/review.h"
+#include "svc/stock.h"
 #include "sync/sync.h"
 #include "util/clock.h"
 #include "ui/print_ui.h"
@@ -41,6 +42,7 @@ struct app_view {
 	int nrows, sel, top;
 	char price[48];
 	char order_number[NUMBER_MAX];   /* the order it is in, or "" */
+	char key_serial[KEY_SERIAL_MAX]; /* the blank KEY issued to it, or "" */
 	char error[256];
 };
 
@@ -58,6 +60,11 @@ static void load(struct app_view *av)
 	svc_applicant_get(svc, av->app.applicant_id, &av->applicant, &e);
 	if (!svc_order_of_application(svc, av->app.id, NULL, av->order_number))
 		av->order_number[0] = '\0';
+	struct stock_key k;
+	if (svc_stock_of_application(svc, av->app.id, &k, &e) == ST_OK)
+		snprintf(av->key_serial, sizeof av->key_serial, "%s", k.serial);
+	else
+		av->key_serial[0] = '\0';
 	struct price p;
 	if (svc_price_find(svc, av->app.kind, av->app.subject, av->app.years, &p, &e) == ST_OK)
 		format_fen(p.fen, av->price);
@@ -213,12 +220,14 @@ static void draw(struct view *v, struct ui *ui)
 			 a->service_reason, done[0] ? "   办结于 " : "", done);
 		ui_text(y++, 2, COLS - 4, true, line);
 	}
-	if (a->issued_serial[0] || a->tracking_no[0] || a->collector_name[0] ||
+	if (a->issued_serial[0] || av->key_serial[0] || a->tracking_no[0] || a->collector_name[0] ||
 	    a->authorised_name[0]) {
 		int l = 0;
 		line[0] = '\0';
 		if (a->issued_serial[0])
 			l += snprintf(line + l, sizeof line - (size_t)l, "新证书 %s  ", a->issued_serial);
+		if (av->key_serial[0])
+			l += snprintf(line + l, sizeof line - (size_t)l, "KEY %s  ", av->key_serial);
 		if (a->tracking_no[0])
 			l += snprintf(line + l, sizeof line - (size_t)l, "%s %s  ", a->courier, a->tracking_no);
 		if (a->collector_name[0])
@@ -378,18 +387,40 @@ static int review_pick(struct form_view *fv, struct ui *ui, enum action a)
 	return R_HANDLED;
 }
 
+/* The certificate made and, when a KEY serial is given, that blank KEY
+ * issued from stock: one transaction, so that nothing is half-done (the
+ * application is not marked made when the KEY cannot be issued). */
 static int make_save(struct form_view *fv, struct ui *ui)
 {
-	char *serial = formw_get(&fv->w, "serial");
+	char *serial = formw_get(&fv->w, "serial"), *key = formw_get(&fv->w, "key_serial");
+	struct svc *svc = &ui->app->svc;
+	bool with_key = key && *key;
 	struct err e;
 	err_clear(&e);
-	enum status st = svc_application_make(&ui->app->svc, &ui->actor, fv->ref, serial, &e);
+	enum status st = svc_batch_begin(svc, &e);
+	if (st == ST_OK)
+		st = svc_application_make(svc, &ui->actor, fv->ref, serial, &e);
+	if (st == ST_OK && with_key) {
+		st = svc_stock_issue(svc, &ui->actor, fv->ref, key, &e);
+		if (st != ST_OK && !e.field[0])
+			snprintf(e.field, sizeof e.field, "key_serial");
+	}
+	if (st == ST_OK)
+		st = svc_batch_commit(svc, &e);
+	else
+		svc_batch_rollback(svc);
 	free(serial);
 	if (st != ST_OK) {
+		free(key);
 		formw_show_err(&fv->w, &e);
 		return R_HANDLED;
 	}
-	ui_flash(ui, false, "已登记制证，申请单可领取。");
+	struct stock_key k;
+	if (with_key && svc_stock_of_application(svc, fv->ref, &k, &e) == ST_OK)
+		ui_flash(ui, false, "已登记制证并发放 KEY %s，申请单可领取。", k.serial);
+	else
+		ui_flash(ui, false, "已登记制证，申请单可领取。");
+	free(key);
 	return R_HANDLED | R_CLOSE;
 }
 
@@ -686,9 +717,9 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		return R_HANDLED;
 	}
 	case ACT_MAKE: {
-		char intro[200];
-		snprintf(intro, sizeof intro, "申请单 %s（%s）的证书已制作：登记新证书的序列号。",
-			 av->app.number, av->app.holder_name);
+		char intro[400];
+		snprintf(intro, sizeof intro, "申请单 %s（%s）的证书已制作：登记新证书的序列号，"
+			 "以及从本受理点库存发给申请人的 KEY。", av->app.number, av->app.holder_name);
 		form_view_open_ref(ui, "make", "制证完成", intro, make_save, av->app.id, NULL);
 		return R_HANDLED;
 	}

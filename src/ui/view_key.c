@@ -23,6 +23,7 @@
 
 #include "model/validate.h"
 #include "svc/applicant.h"
+#include "svc/crl.h"
 #include "svc/key.h"
 #include "svc/unlock.h"
 #include "ui/field.h"
@@ -48,6 +49,7 @@ struct binding {
 	char applicant_id[UUID_LEN + 1];
 	char label[160];                 /* "张三（138****5678）", "" unbound */
 	char state[512];                 /* "已吊销（…）", "已注销（…）", "" neither */
+	char crl_mark[256];              /* "吊销于 …，原因：…" by the list in force, or "" */
 };
 
 struct key_view {
@@ -65,6 +67,10 @@ struct key_view {
 	struct key_contents kc;
 	struct binding bound[KEY_SLOTS];
 	int csel;
+	/* The revocation list on this terminal, for every certificate shown:
+	 * one line when there is none or it is past its next update. */
+	char crl_note[256];
+	bool crl_stale;
 	char msg[256];
 	bool msg_error;
 	/* a question at the bottom: the applicant's phone, or the PIN */
@@ -177,6 +183,61 @@ static void start_wait(struct key_view *kv, const char *reader)
 	post_tick(false);
 }
 
+/*
+ * What the revocation lists say of each certificate on the KEY: the mark
+ * a list left on the known certificate of the same issuer and serial, else
+ * the entry of the list in force when it is of the certificate's issuer
+ * (a certificate first seen here, or bound after the import). And whether
+ * the list can be trusted now: none imported, or past its next update.
+ */
+static void load_crl(struct key_view *kv)
+{
+	struct svc *svc = &kv->ui->app->svc;
+	struct crl_status cs;
+	struct err e;
+	err_clear(&e);
+	kv->crl_note[0] = '\0';
+	kv->crl_stale = false;
+	if (svc_crl_status(svc, &cs, &e) != ST_OK) {
+		snprintf(kv->crl_note, sizeof kv->crl_note, "无法读取吊销列表：%s", err_text(&e));
+		return;
+	}
+	if (!cs.have) {
+		snprintf(kv->crl_note, sizeof kv->crl_note, "本机尚未导入吊销列表，无法判断是否已吊销");
+		return;
+	}
+	if (cs.stale) {
+		char when[17] = "";
+		time_t t;
+		if (clock_parse_iso(cs.info.next_update, &t))
+			clock_local(t, when);
+		kv->crl_stale = true;
+		snprintf(kv->crl_note, sizeof kv->crl_note, "吊销列表已过期（应在 %s 前更新），结果可能不全",
+			 when);
+	}
+	struct crl_answer *ans = malloc(sizeof *ans);
+	if (!ans)
+		return;
+	for (int i = 0; i < kv->kc.ncerts; i++) {
+		const struct cert *c = &kv->kc.certs[i].cert;
+		err_clear(&e);
+		if (svc_crl_check(svc, c->serial, ans, &e) != ST_OK)
+			continue;
+		const char *at = "", *why = "";
+		for (int j = 0; j < ans->ncerts; j++)
+			if (strcmp(ans->certs[j].issuer, c->issuer) == 0 && ans->certs[j].crl_revoked_at[0]) {
+				at = ans->certs[j].crl_revoked_at;
+				why = ans->certs[j].crl_reason;
+			}
+		if (!at[0] && ans->listed && strcmp(ans->status.info.issuer, c->issuer) == 0) {
+			at = ans->hit.revoked_at;
+			why = ans->hit.reason;
+		}
+		svc_crl_mark_text(at, why, kv->bound[i].crl_mark, sizeof kv->bound[i].crl_mark);
+	}
+	free(ans);
+}
+
 static void load_bindings(struct key_view *kv)
 {
 	memset(kv->bound, 0, sizeof kv->bound);
@@ -188,6 +249,7 @@ static void load_bindings(struct key_view *kv)
 		svc_cert_state(&kv->ui->app->svc, kv->kc.certs[i].cert.sha256, kv->bound[i].state,
 			       sizeof kv->bound[i].state);
 	}
+	load_crl(kv);
 }
 
 static void read_key(struct key_view *kv, const char *reader)
@@ -531,12 +593,14 @@ static void begin_change_pin(struct key_view *kv, struct ui *ui)
 
 /* ---- drawing ---- */
 
-static void row(int y, const char *label, const char *value)
+/* A label and its value, the value in style `value_style`. */
+static void row(int y, const char *label, const char *value, enum ui_style value_style)
 {
 	attrset(ui_style(S_DIM));
 	ui_text(y, 4, 9, false, label);
-	attrset(A_NORMAL);
+	attrset(ui_style(value_style));
 	ui_text(y, 13, COLS - 15, true, value);
+	attrset(A_NORMAL);
 }
 
 static void draw_readers(struct key_view *kv, int y, bool marker)
@@ -560,7 +624,17 @@ static void draw_readers(struct key_view *kv, int y, bool marker)
 	}
 }
 
-static void draw_cert(struct key_view *kv, int y)
+/* How many rows draw_cert wants. */
+static int cert_rows(const struct key_view *kv)
+{
+	const struct binding *b = &kv->bound[kv->csel];
+	return 9 + (b->crl_mark[0] || b->state[0]) + (kv->crl_note[0] != '\0');
+}
+
+/* The rows of the selected certificate from y, none below `last`: the
+ * revocation rows come right after the validity and the hashes last, so
+ * that on a short screen what is cut is the least needed. */
+static void draw_cert(struct key_view *kv, int y, int last)
 {
 	const struct key_cert *kc = selected(kv);
 	if (!kc)
@@ -570,35 +644,47 @@ static void draw_cert(struct key_view *kv, int y)
 	char line[512], from[17], to[17], standing[64];
 	struct cert_holder h;
 	cert_holder_of(c, &h);
-	row(y++, "主题", c->subject);
+	enum ui_style st = S_NORMAL;
+#define ROW(label, value)                           \
+	do {                                        \
+		if (y <= last)                      \
+			row(y++, label, value, st); \
+		st = S_NORMAL;                      \
+	} while (0)
+	ROW("主题", c->subject);
 	if (h.subject == SUBJECT_ENTERPRISE)
 		snprintf(line, sizeof line, "企业 %s%s%s%s", h.org,
 			 h.credit_code[0] ? "（统一社会信用代码 " : "", h.credit_code,
 			 h.credit_code[0] ? "）" : "");
 	else
 		snprintf(line, sizeof line, "个人 %s", h.person);
-	row(y++, "持有人", line);
-	row(y++, "颁发者", c->issuer);
-	row(y++, "序列号", c->serial);
+	ROW("持有人", line);
+	ROW("颁发者", c->issuer);
+	ROW("序列号", c->serial);
 	clock_local(c->not_before, from);
 	clock_local(c->not_after, to);
 	key_standing(c->not_before, c->not_after, now, standing, sizeof standing);
 	snprintf(line, sizeof line, "%s 至 %s（%s）", from, to, standing);
-	attrset(cert_past_renewal(c, now) ? ui_style(S_ERROR)
-		: cert_expired(c, now) ? ui_style(S_WARN) : A_NORMAL);
-	row(y++, "有效期", line);
-	snprintf(line, sizeof line, "%s（%s）", c->key_desc, c->sig_alg);
-	row(y++, "算法", line);
-	row(y++, "SHA-256", c->sha256);
-	row(y++, "SM3", c->sm3);
+	st = cert_past_renewal(c, now) ? S_ERROR : cert_expired(c, now) ? S_WARN : S_NORMAL;
+	ROW("有效期", line);
 	const struct binding *b = &kv->bound[kv->csel];
-	snprintf(line, sizeof line, "%s%s", b->label[0] ? "已绑定到 " : "未绑定", b->label);
-	row(y++, "绑定", line);
-	if (b->state[0]) {
-		attrset(ui_style(S_ERROR));
-		row(y, "状态", b->state);
-		attrset(A_NORMAL);
+	/* The list's words when it revokes it ("吊销于 …，原因：…"), else a
+	 * revocation at the counter. */
+	if (b->crl_mark[0] || b->state[0]) {
+		st = S_ERROR;
+		ROW("状态", b->crl_mark[0] ? b->crl_mark : b->state);
 	}
+	if (kv->crl_note[0]) {
+		st = kv->crl_stale ? S_WARN : S_DIM;
+		ROW("吊销列表", kv->crl_note);
+	}
+	snprintf(line, sizeof line, "%s%s", b->label[0] ? "已绑定到 " : "未绑定", b->label);
+	ROW("绑定", line);
+	snprintf(line, sizeof line, "%s（%s）", c->key_desc, c->sig_alg);
+	ROW("算法", line);
+	ROW("SHA-256", c->sha256);
+	ROW("SM3", c->sm3);
+#undef ROW
 }
 
 static void draw_list(struct key_view *kv, int y)
@@ -723,8 +809,11 @@ static void draw(struct view *v, struct ui *ui)
 		ui_text(y++, 2, COLS - 4, true, line);
 		y++;
 		draw_list(kv, y);
-		y += kv->kc.ncerts + kv->kc.nbad + 1;
-		draw_cert(kv, y);
+		y += kv->kc.ncerts + kv->kc.nbad;
+		/* A blank line before the details when they fit below it. */
+		if (y + 1 + cert_rows(kv) <= bottom)
+			y++;
+		draw_cert(kv, y, bottom - 1);
 		break;
 	}
 	if (kv->prompt != P_NONE)

@@ -2,7 +2,9 @@
 # The supervisor's day at 80x24: the queue oldest first, accept one, return
 # one with a template reason (the clerk finds it in their returned list,
 # edits it to be posted and resubmits), bulk-accept two of which one the
-# supervisor entered (refused and reported), then made, collected, posted.
+# supervisor entered (refused and reported), then made (with a blank KEY
+# from stock: a damaged one refused in the form with nothing written),
+# collected, posted.
 source "$(dirname "$0")/lib.sh"
 
 status_of() { q "select status from applications where number = '$1'"; }
@@ -37,6 +39,9 @@ for n in $clerk_apps; do submit li.si "$n"; done
 printf 'phone,kind,subject,credit_code,years,cert_serial\n13812345678,new,personal,,1,\n' > "$TEST_TMP/own.csv"
 own=$(cd_cli --user wang.wu import applications "$TEST_TMP/own.csv" | sed -n 's/^line [0-9]*: //p')
 submit wang.wu "$own"
+# blank KEYs in the office's stock, one of them broken
+cd_cli --user li.si stock receive KS-0001..KS-0003 >/dev/null
+cd_cli --user li.si stock damage KS-0003 --note 外壳破裂 >/dev/null
 set -- $clerk_apps
 a1=$1 a2=$2 a3=$3
 printf '%%PDF-1.4\nid card scan\n%%%%EOF\n' > "$TEST_TMP/身份证.pdf"
@@ -145,9 +150,29 @@ keys Enter
 wait_for "申请单 $a1"
 keys F2
 wait_for "证书序列号"
+wait_for "KEY 序列号"
 type "4A3F0012"
+keys Tab
+# a damaged KEY: refused beside the field, nothing made, nothing moved
+type "KS-0003"
 keys F2
-wait_for "已登记制证"
+wait_for "KEY KS-0003 已登记为损坏，不能发放"
+[ "$(status_of "$a1")" = accepted ] || fail "a1 made with a KEY that cannot be issued"
+[ "$(q "select group_concat(serial || state, ',') from (select * from key_stock order by serial)")" = \
+	"KS-0001in_stock,KS-0002in_stock,KS-0003damaged" ] || fail "the stock moved"
+[ "$(q "select count(*) from audit_log where action in ('application.make', 'stock.issue')")" = 0 ] ||
+	fail "a refused make was audited"
+# the cursor is in the KEY's field: scan another
+keys C-u
+type "ks-0001"
+keys F2
+wait_for "已登记制证并发放 KEY KS-0001，申请单可领取。"
+[ "$(status_of "$a1")" = ready ] || fail "a1 not made"
+[ "$(q "select k.state from key_stock k join applications a on a.id = k.application_id where a.number = '$a1'")" = issued ] ||
+	fail "KS-0001 not issued to a1"
+[ "$(q "select count(*) from audit_log where action in ('application.make', 'stock.issue')")" = 2 ] ||
+	fail "make and issue audited"
+wait_for "新证书 4A3F0012  KEY KS-0001"
 keys F5
 wait_for "登记领取"
 keys Tab

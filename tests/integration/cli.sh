@@ -20,6 +20,16 @@ expect_rc 2 "$CERTDESK_BIN/certdesk" --frobnicate
 echo "$out" | grep -q "未知选项 --frobnicate" || die "unknown option message: $out"
 expect_rc 2 "$CERTDESK_BIN/certdesk" frobnicate
 echo "$out" | grep -q "未知子命令" || die "unknown subcommand message: $out"
+# every subcommand answers --help and -h with its usage, touching no data
+subs=$("$CERTDESK_BIN/certdesk" --help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p; s/^  \([a-z][a-z]*\)$/\1/p' | sort -u)
+[ "$(wc -w <<<"$subs")" -ge 15 ] || die "subcommands in --help: $subs"
+for sub in $subs; do
+	for h in --help -h; do
+		expect_rc 0 "$CERTDESK_BIN/certdesk" --data "$TEST_TMP/nowhere" "$sub" "$h"
+		grep -q "用法" <<<"$out" || die "$sub $h: $out"
+	done
+done
+[ -e "$TEST_TMP/nowhere" ] && die "--help made a data directory"
 
 # ---- init without a screen ----
 expect_rc 2 cd_ init --office SZFT

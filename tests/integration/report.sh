@@ -6,8 +6,8 @@
 # report's text (labels, figures, columns aligned by display width), its
 # CSV (BOM, header, every section adding up, totals equal to what the
 # database holds), a clerk's own view, offices, usage errors, the audit
-# entries; the KEY stock's counts in the CSV (movements of the day, the
-# ledger as read, adding up); the price list and an admin's change of it,
+# entries; the KEY stock's counts in the text and the CSV (movements of
+# the day, the ledger as read, adding up); the price list and an admin's change of it,
 # which leaves placed orders alone.
 set -euo pipefail
 : "${CERTDESK_BIN:?}" "${TEST_TMP:?}"
@@ -147,6 +147,20 @@ hasnt "钱七（qian.qi）" # verifying is not recording
 # T3 (recorded on day 2) is waiting, with its slip, since 0 days.
 has "待核款转账（全部尚未核实的，不限日期）：1 笔，¥500.00"
 grep -qE "^  2025-06-10 11:00 +0 +500\.00  TX-0002 +测试付款单位 +已传 +李四 +$O3\$" <<<"$out" || die "waiting row: $out"
+# The KEY stock after the money: day 1's movements, the ledger as read (day 2).
+count() { # label count heading: such a count line in the section under the heading
+	sed -n "/^$3/,/^\$/p" <<<"$out" | grep -qE "^  $1 +$2\$" || die "no count '$1 $2' after $3 in: $out"
+}
+count 入库 3 '当日 KEY 出入$'
+count 发放 1 '当日 KEY 出入$'
+count 收回损坏 0 '当日 KEY 出入$'
+count 退回中心 0 '当日 KEY 出入$'
+count 在库 1 'KEY 库存（制表时）'
+count 已发放 1 'KEY 库存（制表时）'
+count 已损坏 1 'KEY 库存（制表时）'
+count 已退回 0 'KEY 库存（制表时）'
+count 合计 3 'KEY 库存（制表时）'
+[ "$(sed -n '/^待核款转账/,$p' <<<"$out" | grep -c '^当日 KEY 出入$')" = 1 ] || die "the stock is not after the waiting transfers: $out"
 
 # Columns line up by display width, Chinese labels included: in each table
 # every row ends at the same column.
@@ -156,7 +170,7 @@ import sys, unicodedata
 text = open(sys.argv[1], encoding="utf-8").read()
 def width(s):
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-tables = {"sums": [], "clerks": []}
+tables = {"sums": [], "clerks": [], "stock": []}
 part = None
 for line in text.splitlines():
     if line.startswith("当日下单"):
@@ -165,6 +179,8 @@ for line in text.splitlines():
         part = "clerks"
     elif line.startswith("待核款转账"):
         part = None
+    elif line.startswith("当日 KEY 出入"):
+        part = "stock"
     elif part and line.startswith("  ") and line.strip() and line.rstrip()[-1].isdigit():
         tables[part].append(line)
 for name, rows in tables.items():
@@ -192,6 +208,8 @@ line 合计 0 0.00 当日登记的对公转账
 line 实收净额 1 400.00 当日实收 # the WeChat payment they recorded
 hasnt "李四（li.si）"
 has "待核款转账（全部尚未核实的，不限日期）：0 笔，¥0.00"
+count 入库 0 '当日 KEY 出入（本人经手）'   # li.si received them; the ledger is the office's
+count 合计 3 'KEY 库存（制表时）'
 
 # ---- other offices ----
 expect_rc 0 cd_ --user zhao.liu report day --date 2025-06-09 --office all

@@ -7,6 +7,9 @@
 # nor can issue them: its offline receipt of one of them is refused at the
 # centre (a conflict, nothing lost), and an issue from another office's
 # stock is refused by the centre even when the terminal let it through.
+# A certificate made with a KEY (`application make ... --key`) is made and
+# issued in one transaction: a KEY that cannot be issued leaves the
+# application unmade, the stock and the audit log as they were.
 set -euo pipefail
 : "${CERTDESK_BIN:?}" "${TEST_TMP:?}"
 T=$TEST_TMP
@@ -19,6 +22,7 @@ expect_rc() { # rc command... : run, check the exit status, keep output in $out
 	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' <<<"$out"; then die "sanitizer: $out"; fi
 }
 has() { grep -qF -- "$1" <<<"$out" || die "expected '$1' in: $out"; }
+hasnt() { ! grep -qF -- "$1" <<<"$out" || die "did not expect '$1' in: $out"; }
 term() { local d=$1; shift; "$CERTDESK_BIN/certdesk" --data "$T/$d" "$@"; }
 as() { local d=$1 u=$2; shift 2; CERTDESK_PASSWORD=Passw0rd1 term "$d" --user "$u" "$@"; }
 cq() { sqlite3 "$T/centre.db" "$1"; }
@@ -154,6 +158,76 @@ for c in receive issue damage return; do
 	[ "$n" = "$m" ] && [ "$n" -gt 0 ] || die "stock.$c: $n outbox, $m audit entries"
 done
 
+# ---- the certificate made with a KEY: one transaction ----
+# `application make NUMBER SERIAL --key KEY` marks the application made and
+# issues the KEY together; when the KEY cannot be issued (unknown, issued
+# before, damaged, not a serial) neither happens.
+a3=$(new_app a 13800000004 周九 110101199003070011)
+as a super_a application accept "$a3" >/dev/null
+printf '%%PDF-1.4\nslip\n%%%%EOF\n' >"$T/slip.pdf"
+pay() { # number phone: an order for it, paid by a transfer verified
+	expect_rc 0 as a clerk_a order place "$1" --contact "$2"
+	local o
+	o=$(tail -n 1 <<<"$out")
+	expect_rc 0 as a clerk_a order transfer "$o" --payer 付款人 --account 6222020012345678 --bank 工商银行 \
+		--ref "TX$2" --date 2026-11-25 --amount 200 --slip "$T/slip.pdf"
+	expect_rc 0 as a super_a order verify "$o"
+}
+pay "$a3" 13800000004
+expect_rc 0 as a clerk_a stock damage KA-0105 --note 外壳破裂
+app_row() { tq a "SELECT status || '|' || issued_serial || '|' || coalesce(made_at, '') || '|' || version FROM applications WHERE number = '$a3'"; }
+audits() { tq a "SELECT count(*) FROM audit_log WHERE action IN ('application.make', 'stock.issue')"; }
+before=$(snapshot a); app_before=$(app_row); audits_before=$(audits)
+[ "${app_before%%|*}" = accepted ] || die "a3 not accepted: $app_before"
+expect_rc 2 as a super_a application make "$a3" 5A3F01 --key
+expect_rc 2 as a super_a application make "$a3" 5A3F01 --key ""
+has "--key 需要 KEY 的序列号"
+expect_rc 2 as a super_a application ship "$a3" 顺丰 SF1 --key KA-0103
+has "--key 只用于 application make"
+expect_rc 1 as a super_a application make "$a3" 5A3F01 --key KZ-9999
+has "库存中没有序列号为 KZ-9999 的 KEY"
+expect_rc 1 as a super_a application make "$a3" 5A3F01 --key KA-0002
+has "KEY KA-0002 已经发放给申请单 $a1，不能重复发放"
+expect_rc 1 as a super_a application make "$a3" 5A3F01 --key KA-0105
+has "KA-0105 已登记为损坏，不能发放"
+expect_rc 1 as a super_a application make "$a3" 5A3F01 --key "KA 0103"
+[ "$(snapshot a)" = "$before" ] || die "a refused make with a KEY changed the stock"
+[ "$(app_row)" = "$app_before" ] || die "a refused make with a KEY marked the application: $(app_row)"
+[ "$(audits)" = "$audits_before" ] || die "a refused make with a KEY was audited"
+expect_rc 0 as a super_a application show "$a3"
+has "状态      申请受理中（accepted）"
+hasnt "KEY "
+# a KEY given in lower case, with blanks: normalised, issued, made
+expect_rc 0 as a super_a application make "$a3" 5A3F01 --key " ka-0103 "
+has "已发放 KEY KA-0103 给申请单 $a3"
+has "完成：application make $a3"
+[ "$(app_row | cut -d'|' -f1,2)" = "ready|5A3F01" ] || die "a3 not made: $(app_row)"
+a3_id=$(tq a "SELECT id FROM applications WHERE number = '$a3'")
+[ "$(tq a "SELECT state || '|' || application_id FROM key_stock WHERE serial = 'KA-0103'")" = "issued|$a3_id" ] ||
+	die "KA-0103 not issued to a3"
+[ "$(tq a "SELECT count(*) FROM key_moves WHERE kind = 'issue' AND application_id = '$a3_id' AND note = '$a3'")" = 1 ] ||
+	die "no issue movement for a3"
+[ "$(audits)" = $((audits_before + 2)) ] || die "make and issue not audited once each"
+# the make first, then the issue, in the outbox as in the audit log
+[ "$(tq a "SELECT group_concat(command, ' ') FROM (SELECT command FROM outbox ORDER BY seq DESC LIMIT 2)")" = "stock.issue@1 application.make@1" ] ||
+	die "outbox order: $(tq a "SELECT command FROM outbox ORDER BY seq DESC LIMIT 2")"
+expect_rc 0 as a super_a application show "$a3"
+has "状态      可领取（ready）"
+has "KEY       KA-0103（已发放）"
+# made already: refused, the KEY untouched
+before=$(snapshot a)
+expect_rc 1 as a super_a application make "$a3" 5A3F02 --key KA-0104
+[ "$(snapshot a)" = "$before" ] || die "a second make changed the stock"
+# without --key, as before: made, no KEY
+a4=$(new_app a 13800000005 吴十 110101199003074258)
+as a super_a application accept "$a4" >/dev/null
+pay "$a4" 13800000005
+before=$(snapshot a)
+expect_rc 0 as a super_a application make "$a4" 5A3F03
+hasnt "已发放 KEY"
+[ "$(tq a "SELECT status FROM applications WHERE number = '$a4'")" = ready ] || die "a4 not made"
+[ "$(snapshot a | cut -d'|' -f1-4,6)" = "$(cut -d'|' -f1-4,6 <<<"$before")" ] || die "a make without a KEY moved the stock"
+
 # ---- to the centre, and back ----
 expect_rc 0 term a sync
 has "冲突 0"
@@ -163,6 +237,9 @@ same() { # what, query (the same at both ends), terminal
 same "KEYs" "SELECT serial, state, coalesce(application_id, ''), received_move, last_move, version FROM key_stock ORDER BY serial" a
 same "movements" "SELECT id, kind, count, first_serial, last_serial, note, version FROM key_moves ORDER BY id" a
 same "lines" "SELECT move_id, serial, from_state FROM key_move_items ORDER BY move_id, serial" a
+# the make and the issue of one transaction, replayed in order
+[ "$(cq "SELECT a.status || '|' || k.state FROM applications a JOIN key_stock k ON k.application_id = a.id
+	WHERE a.number = '$a3'")" = "ready|issued" ] || die "a3 and KA-0103 at the centre"
 [ "$(cq "SELECT count(*) FROM key_stock k JOIN offices o ON o.id = k.office_id WHERE o.code = 'SZFT'")" = 17 ] ||
 	die "the centre's ledger"
 [ "$(tq a "PRAGMA foreign_key_check" | wc -l)" = 0 ] || die "foreign keys broken on A"
