@@ -129,10 +129,6 @@ st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
 # ---- past the list's next update: stale, said plainly; the mark stays -------------
 later=$(date -u -d "$next + 2 days" +%Y-%m-%dT%H:%M:%SZ)
 EXTRA_ENV="PCSCLITE_CSOCK_NAME=$PCSCLITE_CSOCK_NAME CERTDESK_NOW=$later"
-# The first tmux server gone before the next starts (lib.sh's app_start
-# could reach the dying one: "server exited unexpectedly").
-tm kill-server 2>/dev/null || true
-for _ in $(seq 100); do [ -S "$SOCK" ] || break; sleep 0.05; done
 app_start
 login li.si Clerk1234
 keys k

@@ -47,6 +47,10 @@ app_start() {
 	local cmd="$CERTDESK_BIN/certdesk --data '$DATA'"
 	for a in "$@"; do cmd="$cmd '$a'"; done
 	tm kill-server 2>/dev/null || true
+	# A new session must not reach the server that is still going away.
+	local i
+	for i in $(seq 50); do [ -S "$SOCK" ] || break; sleep 0.05; done
+	rm -f "$SOCK"
 	rm -f "$TEST_TMP/exit.$RUN"
 	# The shell records the exit status itself: tmux may report a pane dead
 	# before it has reaped the process.
