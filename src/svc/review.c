@@ -1,5 +1,6 @@
 /* The supervisor's work after submission: queues, made, posted, collected,
  * return reasons, bulk acceptance, history. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,10 @@
 #include "svc/application.h"
 #include "svc/commands.h"
 #include "svc/review.h"
+#include "svc/app.h"
 #include "util/clock.h"
+#include "util/config.h"
+#include "util/fs.h"
 #include "util/embedded.h"
 #include "util/jsonx.h"
 #include "util/utf8.h"
@@ -283,24 +287,96 @@ enum status svc_application_authorise(struct svc *svc, const struct actor *a, co
 								  S(id_number)), e);
 }
 
-const char *const *svc_return_reasons(void)
+#define REASONS_MAX 64
+#define REASONS_FILE_MAX (64 * 1024)
+
+/* The reasons in `text` (changed in place) into list, at most max - 1;
+ * the number found. */
+static int parse_reasons(char *text, char **list, int max)
 {
-	static const char *list[64];
-	static char *copy;
-	if (list[0])
-		return list;
-	const struct embedded_file *f = embedded_find("db/seed/return_reasons.txt");
-	copy = strdup(f ? f->data : "");
 	int n = 0;
 	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line && n < 63;
+	for (char *line = strtok_r(text, "\n", &save); line && n < max - 1;
 	     line = strtok_r(NULL, "\n", &save)) {
 		utf8_trim(line);
 		if (line[0] && line[0] != '#')
 			list[n++] = line;
 	}
 	list[n] = NULL;
+	return n;
+}
+
+const char *const *svc_return_reasons(void)
+{
+	static char *list[REASONS_MAX];
+	static char *copy;
+	if (list[0])
+		return (const char *const *)list;
+	const struct embedded_file *f = embedded_find("db/seed/return_reasons.txt");
+	copy = strdup(f ? f->data : "");
+	if (copy)
+		parse_reasons(copy, list, REASONS_MAX);
+	return (const char *const *)list;
+}
+
+/* One allocation: the pointers, then the text they point into. */
+static char **reasons_copy(const char *text, size_t len)
+{
+	char **list = malloc(REASONS_MAX * sizeof *list + len + 1);
+	if (!list)
+		return NULL;
+	char *copy = (char *)(list + REASONS_MAX);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	parse_reasons(copy, list, REASONS_MAX);
 	return list;
+}
+
+static char **builtin_copy(void)
+{
+	const struct embedded_file *f = embedded_find("db/seed/return_reasons.txt");
+	const char *text = f ? f->data : "";
+	return reasons_copy(text, strlen(text));
+}
+
+char **svc_return_reasons_for(const struct app *app, struct err *e)
+{
+	err_clear(e);
+	const char *name = config_get(&app->cfg, "review.return_reasons", "");
+	if (!name[0])
+		return builtin_copy();
+	char path[PATH_MAX];
+	if (name[0] == '/')
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%s/%s", app->data_dir, name);
+	char *text = NULL;
+	size_t len = 0;
+	struct err fe;
+	err_clear(&fe);
+	if (fs_read_all(path, REASONS_FILE_MAX, &text, &len, &fe) != ST_OK) {
+		err_set(e, fe.st, "无法读取退回原因文件 %s（设置项 review.return_reasons）：%s；"
+			"使用内置的常用原因", path, fe.msg);
+		return builtin_copy();
+	}
+	if (!utf8_valid(text, len)) {
+		free(text);
+		err_set(e, ST_INVALID, "退回原因文件 %s 不是 UTF-8 文本；使用内置的常用原因", path);
+		return builtin_copy();
+	}
+	char **list = reasons_copy(text, len);
+	free(text);
+	if (list && !list[0]) {
+		free(list);
+		err_set(e, ST_INVALID, "退回原因文件 %s 中没有原因；使用内置的常用原因", path);
+		return builtin_copy();
+	}
+	return list;
+}
+
+void svc_reasons_free(char **list)
+{
+	free(list);
 }
 
 int svc_bulk_accept(struct svc *svc, const struct actor *a, const char *const *ids, int n,

@@ -57,6 +57,15 @@ enum status svc_application_authorise(struct svc *svc, const struct actor *a, co
 /* The templates a supervisor starts a return reason from (borrowed,
  * static, NULL-terminated): db/seed/return_reasons.txt. */
 const char *const *svc_return_reasons(void);
+/* The office's own templates when review.return_reasons names a file (a
+ * relative path is in the data directory; UTF-8, one per line, '#' starts
+ * a comment), else the built-in ones. A file that cannot be read, is not
+ * UTF-8 or holds none gives the built-in ones, and e says why (e->st is
+ * ST_OK when all went well). NULL-terminated; free with svc_reasons_free.
+ * NULL only when out of memory. */
+struct app;
+char **svc_return_reasons_for(const struct app *app, struct err *e);
+void svc_reasons_free(char **list);
 
 /* What happened to one application of a bulk action. */
 struct bulk_item {

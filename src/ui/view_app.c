@@ -374,16 +374,23 @@ static int reason_cancel(struct form_view *fv, struct ui *ui)
 static int review_pick(struct form_view *fv, struct ui *ui, enum action a)
 {
 	(void)a;
-	const char *const *reasons = svc_return_reasons();
+	struct err e;
+	char **reasons = svc_return_reasons_for(ui->app, &e);
 	int n = 0;
-	while (reasons[n])
+	while (reasons && reasons[n])
 		n++;
-	if (n == 0)
+	if (n == 0) {
+		svc_reasons_free(reasons);
 		return R_HANDLED;
+	}
 	formw_set(&fv->w, "decision", "return");
 	formw_set(&fv->w, "reason", reasons[fv->pick++ % n]);
 	formw_focus(&fv->w, "reason");
-	ui_flash(ui, false, "常用退回原因 %d/%d；可直接修改，再按 F6 换一条。", (fv->pick - 1) % n + 1, n);
+	if (e.st != ST_OK)
+		ui_flash(ui, true, "%s", err_text(&e));
+	else
+		ui_flash(ui, false, "常用退回原因 %d/%d；可直接修改，再按 F6 换一条。", (fv->pick - 1) % n + 1, n);
+	svc_reasons_free(reasons);
 	return R_HANDLED;
 }
 

@@ -36,6 +36,8 @@ static const char *const known_keys[] = {
 	/* Review queues: working hours an application may wait before its
 	 * age is shown as late (twice that: overdue). */
 	"review.target_hours",
+	/* The office's own return reasons, a text file (svc/review.h). */
+	"review.return_reasons",
 	/* Seconds the KEY screen waits for a KEY to be inserted. */
 	"key.wait_seconds",
 	/* The authority's revocation list: where it is published (http or

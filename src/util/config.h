@@ -37,6 +37,7 @@
  *   authority.name, authority.address   printed on forms and receipts
  *   sync.*          see sync/sync.h
  *   review.target_hours  working hours before a queued application is late (24)
+ *   review.return_reasons  the office's return reasons file (built-in list)
  *   key.wait_seconds     how long the KEY screen waits for a KEY (60, 5..600)
  *   crl.url, crl.issuer_cert  the revocation list's address and its issuer's
  *                   certificate file (relative: in the data directory), svc/crl.h

@@ -51,6 +51,8 @@ CERTDESK_PASSWORD=Pass5678 cd_cli --user li.si application attach "$a1" holder_i
 printf '#!/bin/sh\ncp "$1" "%s/viewed"\n' "$TEST_TMP" > "$TEST_TMP/viewer"
 chmod +x "$TEST_TMP/viewer"
 echo "viewer = $TEST_TMP/viewer" >> "$DATA/certdesk.conf"
+printf '# 本受理点的常用退回原因\n请补交加盖公章的授权委托书\n持证人身份证复印件已过期\n' > "$DATA/reasons.txt"
+echo "review.return_reasons = reasons.txt" >> "$DATA/certdesk.conf"
 unset CERTDESK_PASSWORD
 
 # ---- the supervisor's queue: accept the oldest, return the next ----
@@ -93,8 +95,11 @@ keys Enter                           # now the oldest is a2
 wait_for "申请单 $a2"
 keys F9
 wait_for "审核申请单"
-keys F6                              # a template reason, to edit
-wait_for "常用退回原因 1/"
+keys F6                              # a template reason, to edit: the office's own list
+wait_for "常用退回原因 1/2"
+wait_for "请补交加盖公章的授权委托书"
+keys F6
+wait_for "常用退回原因 2/2"
 keys F2
 wait_for "已退回"
 [ "$(status_of "$a2")" = returned ] || fail "not returned"

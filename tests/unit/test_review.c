@@ -1,4 +1,5 @@
 /* The supervisor's queues and steps after submission. */
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,9 +194,66 @@ static void test_make_ship_collect(void)
 	CU_ASSERT_EQUAL(c.bad_seq, 0);
 }
 
+/* The office's own return reasons (review.return_reasons), and the
+ * built-in ones, said why, when its file cannot be used. */
+static void test_return_reasons_file(void)
+{
+	struct err e;
+	char path[PATH_MAX + 32];
+	int builtin = 0;
+	while (svc_return_reasons()[builtin])
+		builtin++;
+	CU_ASSERT_TRUE(builtin > 3);
+	char **l = svc_return_reasons_for(&app, &e);   /* not set: built-in, no complaint */
+	CU_ASSERT_EQUAL(e.st, ST_OK);
+	CU_ASSERT_STRING_EQUAL(l[0], svc_return_reasons()[0]);
+	svc_reasons_free(l);
+
+	snprintf(path, sizeof path, "%s/reasons.txt", app.data_dir);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("# 本受理点的常用退回原因\n  公章模糊，请重新盖章  \n\n授权委托书过期\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL(config_set(&app.cfg, "review.return_reasons", "reasons.txt", &e), ST_OK);
+	l = svc_return_reasons_for(&app, &e);
+	CU_ASSERT_EQUAL(e.st, ST_OK);
+	CU_ASSERT_STRING_EQUAL(l[0], "公章模糊，请重新盖章");
+	CU_ASSERT_STRING_EQUAL(l[1], "授权委托书过期");
+	CU_ASSERT_PTR_NULL(l[2]);
+	svc_reasons_free(l);
+
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("# nothing but comments\n\n", f);
+	fclose(f);
+	l = svc_return_reasons_for(&app, &e);
+	CU_ASSERT_NOT_EQUAL(e.st, ST_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "没有原因"));
+	CU_ASSERT_STRING_EQUAL(l[0], svc_return_reasons()[0]);
+	svc_reasons_free(l);
+
+	f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("\xff\xfe bad\n", f);
+	fclose(f);
+	l = svc_return_reasons_for(&app, &e);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "UTF-8"));
+	CU_ASSERT_STRING_EQUAL(l[0], svc_return_reasons()[0]);
+	svc_reasons_free(l);
+
+	CU_ASSERT_EQUAL(config_set(&app.cfg, "review.return_reasons", "/nonexistent/reasons.txt", &e),
+			ST_OK);
+	l = svc_return_reasons_for(&app, &e);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text(&e), "无法读取退回原因文件"));
+	CU_ASSERT_STRING_EQUAL(l[0], svc_return_reasons()[0]);
+	svc_reasons_free(l);
+	CU_ASSERT_EQUAL(config_set(&app.cfg, "review.return_reasons", "", &e), ST_OK);
+}
+
 void suite_review(void)
 {
 	UNIT_SUITE("review", setup_suite, teardown_suite,
 		   { "queues, bulk accept, return to the clerk", test_queue_and_bulk },
-		   { "made, posted, collected, history", test_make_ship_collect });
+		   { "made, posted, collected, history", test_make_ship_collect },
+		   { "the office's own return reasons", test_return_reasons_file });
 }
