@@ -28,6 +28,7 @@
 #include "svc/unlock.h"
 #include "ui/field.h"
 #include "ui/views.h"
+#include "ui/view_key_int.h"
 #include "ui/views_key.h"
 #include "util/clock.h"
 
@@ -35,53 +36,6 @@
 #define TICK_MS 200
 #define WAIT_S 60                    /* how long to wait for a KEY */
 
-enum mode {
-	M_IDLE,      /* nothing read; msg says why (no service, timeout, not a KEY...) */
-	M_WAIT,      /* waiting for a KEY to be inserted */
-	M_READERS,   /* several readers hold KEYs: the clerk picks one */
-	M_CERTS,     /* a KEY was read */
-};
-
-enum prompt { P_NONE, P_PHONE, P_PIN };
-enum purpose { FOR_BIND, FOR_RENEW };
-
-struct binding {
-	char applicant_id[UUID_LEN + 1];
-	char label[160];                 /* "张三（138****5678）", "" unbound */
-	char state[512];                 /* "已吊销（…）", "已注销（…）", "" neither */
-	char crl_mark[256];              /* "吊销于 …，原因：…" by the list in force, or "" */
-};
-
-struct key_view {
-	struct view v;
-	struct ui *ui;
-	char applicant_id[UUID_LEN + 1]; /* whom the screen is for; "" from the menu */
-	char applicant_label[160];
-	struct token_ctx *ctx;           /* NULL while PC/SC does not answer */
-	enum mode mode;
-	double wait_end;                 /* clock_ms() when the wait gives up */
-	int wait_s;
-	char wait_reader[TOKEN_READER_MAX]; /* "" any reader */
-	struct token_reader_list readers;
-	int rsel;
-	struct key_contents kc;
-	struct binding bound[KEY_SLOTS];
-	int csel;
-	/* The revocation list on this terminal, for every certificate shown:
-	 * one line when there is none or it is past its next update. */
-	char crl_note[256];
-	bool crl_stale;
-	char msg[256];
-	bool msg_error;
-	/* a question at the bottom: the applicant's phone, or the PIN */
-	enum prompt prompt;
-	enum purpose purpose;
-	struct field field;
-	char prompt_msg[256];
-	int tries_left;
-	char target_id[UUID_LEN + 1];    /* the applicant to bind to or renew for */
-	char target_label[160];
-};
 
 static const struct form_field pin_def = {
 	"pin", "PIN", 10, 8, FT_PASSWORD, true, NULL, NULL, "6 到 8 位数字"
@@ -274,7 +228,7 @@ static void read_key(struct key_view *kv, const char *reader)
 		kv->msg[0] = '\0';
 }
 
-static bool has_card(const struct token_reader *r)
+bool view_key_has_card(const struct token_reader *r)
 {
 	return r->state == TOKEN_PRESENT || r->state == TOKEN_IN_USE || r->state == TOKEN_MUTE;
 }
@@ -303,7 +257,7 @@ static void survey(struct key_view *kv)
 	}
 	int cards = 0, first = -1;
 	for (size_t i = 0; i < kv->readers.n; i++)
-		if (has_card(&kv->readers.items[i]) && cards++ == 0)
+		if (view_key_has_card(&kv->readers.items[i]) && cards++ == 0)
 			first = (int)i;
 	kv->msg[0] = '\0';
 	if (cards == 0) {
@@ -344,7 +298,7 @@ static int on_tick(struct key_view *kv)
 
 /* ---- binding ---- */
 
-static const struct key_cert *selected(const struct key_view *kv)
+const struct key_cert *view_key_selected(const struct key_view *kv)
 {
 	return kv->mode == M_CERTS && kv->csel < kv->kc.ncerts ? &kv->kc.certs[kv->csel] : NULL;
 }
@@ -476,7 +430,7 @@ static void pin_entered(struct key_view *kv, struct ui *ui)
 
 static void renew_for(struct key_view *kv, struct ui *ui)
 {
-	const struct key_cert *kc = selected(kv);
+	const struct key_cert *kc = view_key_selected(kv);
 	if (!kc)
 		return;
 	struct key_renewal rn;
@@ -501,7 +455,7 @@ static void renew_for(struct key_view *kv, struct ui *ui)
 
 static void begin_renew(struct key_view *kv, struct ui *ui)
 {
-	const struct key_cert *kc = selected(kv);
+	const struct key_cert *kc = view_key_selected(kv);
 	if (!kc)
 		return;
 	struct err e;
@@ -591,237 +545,6 @@ static void begin_change_pin(struct key_view *kv, struct ui *ui)
 	view_key_pin_open(ui, kv->kc.reader, kv->kc.card_id);
 }
 
-/* ---- drawing ---- */
-
-/* A label and its value, the value in style `value_style`. */
-static void row(int y, const char *label, const char *value, enum ui_style value_style)
-{
-	attrset(ui_style(S_DIM));
-	ui_text(y, 4, 9, false, label);
-	attrset(ui_style(value_style));
-	ui_text(y, 13, COLS - 15, true, value);
-	attrset(A_NORMAL);
-}
-
-static void draw_readers(struct key_view *kv, int y, bool marker)
-{
-	if (kv->readers.n == 0) {
-		attrset(ui_style(S_DIM));
-		ui_text(y, 4, COLS - 8, true, "未检测到读卡器。");
-		attrset(A_NORMAL);
-		return;
-	}
-	for (size_t i = 0; i < kv->readers.n && y < LINES - 7; i++, y++) {
-		const struct token_reader *r = &kv->readers.items[i];
-		bool sel = marker && (int)i == kv->rsel;
-		attrset(sel ? ui_style(S_SELECT) : A_NORMAL);
-		char line[256];
-		snprintf(line, sizeof line, "%s %s", sel ? "▶" : " ", r->name);
-		ui_text_pad(y, 4, 40, line);
-		attrset(has_card(r) ? A_NORMAL : ui_style(S_DIM));
-		ui_text(y, 46, COLS - 48, true, token_state_label(r->state));
-		attrset(A_NORMAL);
-	}
-}
-
-/* How many rows draw_cert wants. */
-static int cert_rows(const struct key_view *kv)
-{
-	const struct binding *b = &kv->bound[kv->csel];
-	return 9 + (b->crl_mark[0] || b->state[0]) + (kv->crl_note[0] != '\0');
-}
-
-/* The rows of the selected certificate from y, none below `last`: the
- * revocation rows come right after the validity and the hashes last, so
- * that on a short screen what is cut is the least needed. */
-static void draw_cert(struct key_view *kv, int y, int last)
-{
-	const struct key_cert *kc = selected(kv);
-	if (!kc)
-		return;
-	const struct cert *c = &kc->cert;
-	time_t now = clock_now();
-	char line[512], from[17], to[17], standing[64];
-	struct cert_holder h;
-	cert_holder_of(c, &h);
-	enum ui_style st = S_NORMAL;
-#define ROW(label, value)                           \
-	do {                                        \
-		if (y <= last)                      \
-			row(y++, label, value, st); \
-		st = S_NORMAL;                      \
-	} while (0)
-	ROW("主题", c->subject);
-	if (h.subject == SUBJECT_ENTERPRISE)
-		snprintf(line, sizeof line, "企业 %s%s%s%s", h.org,
-			 h.credit_code[0] ? "（统一社会信用代码 " : "", h.credit_code,
-			 h.credit_code[0] ? "）" : "");
-	else
-		snprintf(line, sizeof line, "个人 %s", h.person);
-	ROW("持有人", line);
-	ROW("颁发者", c->issuer);
-	ROW("序列号", c->serial);
-	clock_local(c->not_before, from);
-	clock_local(c->not_after, to);
-	key_standing(c->not_before, c->not_after, now, standing, sizeof standing);
-	snprintf(line, sizeof line, "%s 至 %s（%s）", from, to, standing);
-	st = cert_past_renewal(c, now) ? S_ERROR : cert_expired(c, now) ? S_WARN : S_NORMAL;
-	ROW("有效期", line);
-	const struct binding *b = &kv->bound[kv->csel];
-	/* The list's words when it revokes it ("吊销于 …，原因：…"), else a
-	 * revocation at the counter. */
-	if (b->crl_mark[0] || b->state[0]) {
-		st = S_ERROR;
-		ROW("状态", b->crl_mark[0] ? b->crl_mark : b->state);
-	}
-	if (kv->crl_note[0]) {
-		st = kv->crl_stale ? S_WARN : S_DIM;
-		ROW("吊销列表", kv->crl_note);
-	}
-	snprintf(line, sizeof line, "%s%s", b->label[0] ? "已绑定到 " : "未绑定", b->label);
-	ROW("绑定", line);
-	snprintf(line, sizeof line, "%s（%s）", c->key_desc, c->sig_alg);
-	ROW("算法", line);
-	ROW("SHA-256", c->sha256);
-	ROW("SM3", c->sm3);
-#undef ROW
-}
-
-static void draw_list(struct key_view *kv, int y)
-{
-	time_t now = clock_now();
-	for (int i = 0; i < kv->kc.ncerts; i++, y++) {
-		const struct cert *c = &kv->kc.certs[i].cert;
-		char holder[600], standing[64];
-		key_holder_text(c->subject_cn, c->subject_o, holder, sizeof holder);
-		key_standing(c->not_before, c->not_after, now, standing, sizeof standing);
-		attrset(i == kv->csel ? ui_style(S_SELECT) : A_NORMAL);
-		char head[128];
-		snprintf(head, sizeof head, "%s %s", i == kv->csel ? "▶" : " ",
-			 token_slot_label(kv->kc.certs[i].slot));
-		ui_text_pad(y, 2, 16, head);
-		ui_text_pad(y, 18, 34, holder);
-		attrset(cert_past_renewal(c, now) ? ui_style(S_ERROR)
-			: cert_expired(c, now) ? ui_style(S_WARN) : A_NORMAL);
-		ui_text(y, 53, COLS - 55, true, standing);
-		attrset(A_NORMAL);
-	}
-	for (int i = 0; i < kv->kc.nbad; i++, y++) {
-		char line[400];
-		snprintf(line, sizeof line, "  %s  %s", token_slot_label(kv->kc.bad[i].slot),
-			 kv->kc.bad[i].msg);
-		attrset(ui_style(S_ERROR));
-		ui_text(y, 2, COLS - 4, true, line);
-		attrset(A_NORMAL);
-	}
-}
-
-static void draw_prompt(struct key_view *kv, int y)
-{
-	char label[256];
-	if (kv->prompt == P_PIN)
-		snprintf(label, sizeof label, "绑定到 %s。请申请人输入 KEY 的 PIN：", kv->target_label);
-	else
-		snprintf(label, sizeof label, "%s：请输入申请人的手机号：",
-			 kv->purpose == FOR_BIND ? "绑定" : "续费");
-	attrset(A_BOLD);
-	int w = ui_text(y, 4, COLS - 20, true, label);
-	attrset(A_NORMAL);
-	field_draw(&kv->field, y, 4 + w + 1, true);
-	char hint[256];
-	if (kv->prompt_msg[0]) {
-		attrset(ui_style(S_ERROR));
-		ui_text(y + 1, 4, COLS - 8, true, kv->prompt_msg);
-	} else if (kv->prompt == P_PIN) {
-		if (kv->tries_left >= 0)
-			snprintf(hint, sizeof hint, "还可尝试 %d 次。输入时只显示 *，Enter 确定，Esc 取消。",
-				 kv->tries_left);
-		else
-			snprintf(hint, sizeof hint, "输入时只显示 *，Enter 确定，Esc 取消。");
-		attrset(ui_style(S_DIM));
-		ui_text(y + 1, 4, COLS - 8, true, hint);
-	}
-	if (kv->prompt == P_PIN) {
-		attrset(ui_style(S_DIM));
-		snprintf(hint, sizeof hint, "出厂默认 PIN 为 %s；仍在使用默认 PIN 的，请尽快修改默认 PIN。",
-			 KEY_DEFAULT_PIN);
-		ui_text(y + 2, 4, COLS - 8, true, hint);
-	}
-	attrset(A_NORMAL);
-}
-
-static void draw_msg(struct key_view *kv, int y)
-{
-	if (!kv->msg[0])
-		return;
-	char lines[3][256];
-	int n = ui_wrap(kv->msg, COLS - 8, lines, 3);
-	attrset(kv->msg_error ? ui_style(S_ERROR) : ui_style(S_OK));
-	for (int i = 0; i < n; i++)
-		ui_text(y + i, 4, COLS - 8, false, lines[i]);
-	attrset(A_NORMAL);
-}
-
-static void draw(struct view *v, struct ui *ui)
-{
-	(void)ui;
-	struct key_view *kv = (struct key_view *)v;
-	int y = ui_body_top() + 1;
-	char line[512];
-	if (kv->applicant_id[0])
-		snprintf(line, sizeof line, "申请人：%s", kv->applicant_label);
-	else
-		snprintf(line, sizeof line, "未指定申请人：绑定或续费时输入申请人的手机号。");
-	attrset(kv->applicant_id[0] ? A_BOLD : ui_style(S_DIM));
-	ui_text(y++, 2, COLS - 4, true, line);
-	attrset(A_NORMAL);
-	int bottom = LINES - 6;   /* the message or prompt area */
-	switch (kv->mode) {
-	case M_WAIT: {
-		int left = (int)((kv->wait_end - clock_ms() + 999) / 1000);
-		y++;
-		attrset(A_BOLD);
-		ui_text(y++, 4, COLS - 8, true, kv->wait_reader[0] ? "请在所选读卡器中插入 USB KEY……"
-								   : "请插入 USB KEY……");
-		attrset(A_NORMAL);
-		snprintf(line, sizeof line, "正在等待插入 KEY（还剩 %d 秒）。按 Esc 取消。",
-			 left > 0 ? left : 0);
-		ui_text(y++, 4, COLS - 8, true, line);
-		draw_readers(kv, y + 1, false);
-		break;
-	}
-	case M_READERS:
-		y++;
-		snprintf(line, sizeof line, "有多个读卡器插有 KEY：用 ↑↓ 选择要读取的一个，按 Enter 读取。");
-		ui_text(y++, 4, COLS - 8, true, line);
-		draw_readers(kv, y + 1, true);
-		break;
-	case M_IDLE:
-		draw_msg(kv, y + 1);
-		attrset(ui_style(S_DIM));
-		ui_text(y + 4, 4, COLS - 8, true, "按 F5 重新检测读卡器并读取 KEY。");
-		attrset(A_NORMAL);
-		draw_readers(kv, y + 6, false);
-		return;
-	case M_CERTS:
-		snprintf(line, sizeof line, "读卡器 %s · %s%s%s", kv->kc.reader, kv->kc.driver,
-			 kv->kc.card_id[0] ? " · 标识 " : "", kv->kc.card_id);
-		ui_text(y++, 2, COLS - 4, true, line);
-		y++;
-		draw_list(kv, y);
-		y += kv->kc.ncerts + kv->kc.nbad;
-		/* A blank line before the details when they fit below it. */
-		if (y + 1 + cert_rows(kv) <= bottom)
-			y++;
-		draw_cert(kv, y, bottom - 1);
-		break;
-	}
-	if (kv->prompt != P_NONE)
-		draw_prompt(kv, bottom);
-	else
-		draw_msg(kv, bottom);
-}
-
 /* ---- keys and actions ---- */
 
 static int key(struct view *v, struct ui *ui, const struct key *k)
@@ -877,7 +600,7 @@ static int action(struct view *v, struct ui *ui, enum action a)
 			const struct token_reader *r = &kv->readers.items[kv->rsel];
 			char name[TOKEN_READER_MAX];
 			snprintf(name, sizeof name, "%s", r->name);
-			if (has_card(r))
+			if (view_key_has_card(r))
 				read_key(kv, name);
 			else
 				start_wait(kv, name);
@@ -962,7 +685,7 @@ static const enum action all_actions[] = { ACT_BIND, ACT_RENEW, ACT_REREAD, ACT_
 					   ACT_CHANGE_PIN, ACT_OPEN, ACT_CONFIRM, ACT_CANCEL,
 					   ACT_BACK, ACT_NONE };
 static const struct view_ops ops = {
-	.name = "key", .actions = all_actions, .actions_now = actions_now, .draw = draw,
+	.name = "key", .actions = all_actions, .actions_now = actions_now, .draw = view_key_draw,
 	.key = key, .action = action, .resume = resume, .free = destroy,
 };
 
