@@ -61,7 +61,7 @@ Q := @
 echo_cmd = @printf '  %-6s %s\n'
 endif
 
-.PHONY: FORCE all rel san run bench test test-unit test-e2e test-integration install clean deps deps-test
+.PHONY: FORCE all rel san run bench test test-unit test-e2e test-integration install clean deps deps-test soak
 all: rel
 
 deps:
@@ -141,6 +141,10 @@ $(eval $(call tree,san,$(SAN_CFLAGS),$(SAN_LDFLAGS)))
 # BENCH_APPS=100000 make bench for a quick run. Reports; never fails on a figure.
 bench:
 	@scripts/bench.sh
+
+# The sync fault tests at length (scripts/soak-sync.sh): SOAK_TRIALS=1000 kills.
+soak: rel
+	@scripts/soak-sync.sh
 
 run: deps
 	@$(MAKE) --no-print-directory rel

@@ -18,6 +18,7 @@ struct http_client {
 	char *noproxy;     /* owned, may be NULL */
 	char *ca_file;     /* owned, may be NULL */
 	char *user_agent;  /* owned */
+	const atomic_bool *cancel;  /* borrowed, may be NULL */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -55,6 +56,7 @@ enum status http_client_new(const struct http_options *opt, struct http_client *
 	c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : HTTP_TIMEOUT_MS;
 	c->connect_timeout_ms =
 		opt->connect_timeout_ms > 0 ? opt->connect_timeout_ms : HTTP_CONNECT_TIMEOUT_MS;
+	c->cancel = opt->cancel;
 	if (!dup_opt(opt->noproxy, &c->noproxy) || !dup_opt(opt->ca_file, &c->ca_file) ||
 	    !dup_opt(opt->user_agent ? opt->user_agent : "certdesk/" CERTDESK_VERSION,
 		     &c->user_agent)) {
@@ -142,6 +144,16 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	return len;
+}
+
+/* Called by libcurl during a transfer, at least once a second even while
+ * nothing arrives: non-zero aborts it. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	const struct http_client *c = arg;
+	return atomic_load(c->cancel) ? 1 : 0;
 }
 
 /* The header callback's state: which header the caller wants, and where its
@@ -242,6 +254,8 @@ static enum status transfer_error(const struct http_client *c, CURLcode rc, cons
 		return err_status(e, ST_NOMEM);
 	case CURLE_OUT_OF_MEMORY:
 		return err_status(e, ST_NOMEM);
+	case CURLE_ABORTED_BY_CALLBACK:
+		return err_set(e, ST_CANCELLED, "与 %s 的请求已取消", host);
 	default:
 		return err_set(e, ST_NET, "与 %s 通信失败（%s）", host,
 			       detail[0] ? detail : curl_easy_strerror(rc));
@@ -327,7 +341,10 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 		SET(CURLOPT_HEADERFUNCTION, on_header);
 		SET(CURLOPT_HEADERDATA, &hsink);
 	}
-	if (resp)
+	/* Not for HEAD: curl checks the cap against Content-Length, which for a
+	 * HEAD is the size of a body that never comes (a blob complete at the
+	 * centre would fail every round). */
+	if (resp && !(strcmp(method, "HEAD") == 0 && !req->body))
 		SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)resp->cap);
 	if (c->noproxy)
 		SET(CURLOPT_NOPROXY, c->noproxy);
@@ -335,6 +352,11 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 		SET(CURLOPT_CAINFO, c->ca_file);
 	if (hdrs)
 		SET(CURLOPT_HTTPHEADER, hdrs);
+	if (c->cancel) {
+		SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+		SET(CURLOPT_XFERINFODATA, c);
+		SET(CURLOPT_NOPROGRESS, 0L);
+	}
 	if (strcmp(method, "GET") == 0 && !req->body) {
 		SET(CURLOPT_HTTPGET, 1L);
 	} else if (strcmp(method, "HEAD") == 0 && !req->body) {

@@ -24,6 +24,7 @@
  * curl_global_init runs once per process (pthread_once) on the first
  * http_client_new; curl_global_cleanup is left to process exit.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,6 +42,10 @@ struct http_options {
 				     environment) */
 	const char *ca_file;      /* PEM CA bundle to verify servers with; NULL: the system's */
 	const char *user_agent;   /* NULL: "certdesk/VERSION" */
+	/* Borrowed for the client's life, may be NULL: once set, a request in
+	 * progress ends within about a second with ST_CANCELLED (a worker
+	 * being stopped must not wait out a request's whole timeout). */
+	const atomic_bool *cancel;
 };
 
 struct http_client;
@@ -79,6 +84,7 @@ struct http_request {
  *   ST_INVALID  bad URL, certificate not trusted, CA file unusable,
  *               response larger than the cap
  *   ST_NOMEM    out of memory
+ *   ST_CANCELLED  the client's cancel flag was set
  * After a failure, `resp` may hold part of a body or nothing: do not use it.
  */
 enum status http_perform(struct http_client *c, const struct http_request *req,

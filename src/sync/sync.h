@@ -221,8 +221,9 @@ void sync_worker_kick(struct sync_worker *w);
 /* Copy the current state (never blocks on a round: the lock is only ever
  * held to copy a few fields). */
 void sync_worker_snapshot(struct sync_worker *w, struct sync_snapshot *out);
-/* Ask the thread to finish (a round in progress ends at its next request or
- * within the request timeout), join it, close its connection, free it.
+/* Ask the thread to finish (a round in progress ends at its next request;
+ * a request in progress is abandoned within about a second), join it,
+ * close its connection, free it.
  * NULL is fine. */
 void sync_worker_stop(struct sync_worker *w);
 

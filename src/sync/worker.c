@@ -161,8 +161,19 @@ enum status sync_worker_start(const struct app *app, struct sync_worker **out, s
 	snprintf(w->data_dir, sizeof w->data_dir, "%s", app->data_dir);
 	if (st == ST_OK)
 		st = db_open(app->db_path, &w->db, e);
-	if (st == ST_OK)
-		st = sync_http_new(&w->opts, &w->http, e);
+	if (st == ST_OK) {
+		/* The client of sync_http_new, plus the stop flag: a request
+		 * hanging in a dead network must not hold up sync_worker_stop
+		 * (the screen quitting) for the request's whole timeout. */
+		struct http_options ho = {
+			.connect_timeout_ms = w->opts.connect_timeout_ms,
+			.timeout_ms = w->opts.timeout_ms,
+			.noproxy = w->opts.has_noproxy ? w->opts.noproxy : NULL,
+			.ca_file = w->opts.ca_file[0] ? w->opts.ca_file : NULL,
+			.cancel = &w->stop,
+		};
+		st = http_client_new(&ho, &w->http, e);
+	}
 	pthread_condattr_t ca;
 	bool sync_ok = st == ST_OK && pthread_condattr_init(&ca) == 0;
 	if (sync_ok) {
