@@ -11,6 +11,12 @@
 #                                   it next time with the same size and seed)
 #   TMPDIR                          where the scratch directory goes otherwise
 #                                   (about 5.5 GB at a million applications)
+#   BENCH_ONLY=PREFIX               only the figures whose ids start so
+#   BENCH_SYNC=push,load,week       which sync figures run (default all)
+#   BENCH_SYNC_KEEP=1               keep the sync centres' databases and logs
+#
+#   BENCH_APPS=100 BENCH_ONLY=sync make bench     the sync figures alone
+#                                   (they make their own data: ~1 minute)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -25,6 +31,7 @@ unset CERTDESK_DATA CERTDESK_NOW CERTDESK_PASSWORD XDG_DATA_HOME
 args=(--applications "${BENCH_APPS:-1000000}" --seed "${BENCH_SEED:-1}"
       --out "${BENCH_OUT:-bench/results.json}")
 [ -n "${BENCH_KEEP:-}" ] && args+=(--keep "$BENCH_KEEP")
+[ -n "${BENCH_ONLY:-}" ] && args+=(--only "$BENCH_ONLY")
 
 t0=$SECONDS
 build/rel/certdesk bench "${args[@]}"

@@ -308,8 +308,15 @@ void fig_sync(struct bench *b)
 		bench_skip(b, "sync", "sync figures", NO_TARGET, "%s", err_text(&e));
 		return;
 	}
-	fig_push(b, root);
-	fig_sync_load(b, root);
-	fig_week(b, root);
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	/* BENCH_SYNC=push,load,week picks some of them (scripts/bench.sh). */
+	const char *pick = getenv("BENCH_SYNC");
+	if (!pick || !*pick || strstr(pick, "push"))
+		fig_push(b, root);
+	if (!pick || !*pick || strstr(pick, "load"))
+		fig_sync_load(b, root);
+	if (!pick || !*pick || strstr(pick, "week"))
+		fig_week(b, root);
+	/* BENCH_SYNC_KEEP=1 leaves the centres' databases and logs to look at. */
+	if (!getenv("BENCH_SYNC_KEEP"))
+		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server/auth.h"
 #include "server/blobs.h"
 #include "server/centre.h"
+#include "server/jobs.h"
 #include "server/parse.h"
 #include "server/routes.h"
 #include "util/buf.h"
@@ -378,8 +380,33 @@ int server_run(const struct server_config *cfg)
 	log_info("certdeskd %s listening on %s (port %u)%s, %u threads, blobs in %s",
 		 CERTDESK_VERSION, cfg->listen, info ? info->port : 0, cert ? " with TLS" : "", threads,
 		 data_dir);
+	/* Signals, and the timed jobs between them (server/jobs.h). */
+	struct timespec now, next = { 0, 0 };
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	if (cfg->lifecycle_s)
+		next.tv_sec += cfg->lifecycle_s < JOBS_LIFECYCLE_FIRST_S ? cfg->lifecycle_s
+									  : JOBS_LIFECYCLE_FIRST_S;
 	int sig;
-	sigwait(&sigs, &sig);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		struct timespec wait = { 3600, 0 };
+		if (cfg->lifecycle_s) {
+			long long ns = (long long)(next.tv_sec - now.tv_sec) * 1000000000LL +
+				       (next.tv_nsec - now.tv_nsec);
+			if (ns <= 0) {
+				jobs_lifecycle_run();
+				clock_gettime(CLOCK_MONOTONIC, &next);
+				next.tv_sec += cfg->lifecycle_s;
+				continue;
+			}
+			wait.tv_sec = (time_t)(ns / 1000000000LL);
+			wait.tv_nsec = (long)(ns % 1000000000LL);
+		}
+		sig = sigtimedwait(&sigs, NULL, &wait);
+		if (sig > 0)
+			break;
+		/* EAGAIN: time for a job; EINTR: look again. */
+	}
 	log_info("stopping on signal %d", sig);
 	/* No new connections; every push handed over is answered (suspended
 	 * connections must not outlive the daemon); then stop. */

@@ -21,6 +21,7 @@ struct server_config {
 	unsigned max_connections;
 	unsigned timeout_s;          /* idle connection timeout */
 	unsigned threads;            /* request threads; 0: 4 per CPU (4 to 64) */
+	unsigned lifecycle_s;        /* seconds between lifecycle jobs; 0: none */
 };
 
 /* Serve until SIGINT/SIGTERM. Returns the exit status. */

@@ -24,6 +24,7 @@ static void usage(FILE *out)
 		"用法：\n"
 		"  certdeskd --db FILE --listen ADDR:PORT [--data DIR] [--tls-cert FILE --tls-key FILE]\n"
 		"            [--max-body BYTES] [--max-connections N] [--timeout SECONDS] [--threads N]\n"
+		"            [--lifecycle-interval SECONDS]\n"
 		"  certdeskd init --db FILE --office CODE --office-name NAME --admin USER\n"
 		"            [--admin-name NAME]      （管理员密码从标准输入第一行读取）\n"
 		"  certdeskd office add --db FILE --code CODE --name NAME\n"
@@ -36,6 +37,8 @@ static void usage(FILE *out)
 		"\n"
 		"certdesk 的中心服务：各终端与之同步的 SQLite 数据库与 HTTP(S) 接口。\n"
 		"  --data DIR     附件文件目录（默认为数据库文件所在目录）\n"
+		"  --lifecycle-interval SECONDS\n"
+		"                 证书注销任务的运行间隔（默认 3600 秒，0 为不运行）\n"
 		"  -h, --help     显示本帮助\n"
 		"  -V, --version  显示版本\n"
 		"详见 certdeskd(1)。\n");
@@ -229,12 +232,14 @@ int main(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "threads", required_argument, NULL, 'T' },
+		{ "lifecycle-interval", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct server_config cfg = {
 		.max_body = 8u << 20, .max_connections = 256, .timeout_s = 30,
+		.lifecycle_s = 3600,
 	};
 	int ch;
 	uint64_t v;
@@ -262,6 +267,10 @@ int main(int argc, char **argv)
 		case 'T':
 			bad |= !parse_uint(optarg, 256, &v) || v == 0;
 			cfg.threads = (unsigned)v;
+			break;
+		case 'L':
+			bad |= !parse_uint(optarg, 7 * 86400, &v);
+			cfg.lifecycle_s = (unsigned)v;
 			break;
 		case 'h':
 			usage(stdout);

@@ -9,6 +9,7 @@
 #include "server/blobs.h"
 #include "server/centre.h"
 #include "server/routes.h"
+#include "store/audit.h"
 #include "svc/replay.h"
 #include "util/clock.h"
 #include "util/jsonx.h"
@@ -163,9 +164,18 @@ static bool run_group(struct db *db, struct push_job *group, struct err *e)
 {
 	struct svc svc = { .db = db, .centre = true };
 	centre_write_lock();
-	bool ok = svc_batch_begin(&svc, e) == ST_OK;
+	bool ok = svc_batch_begin(&svc, e) == ST_OK, audit = false;
+	/* The audit head is written once for the group, not once per op. */
+	if (ok)
+		ok = audit = audit_batch_begin(db, e) == ST_OK;
 	for (struct push_job *j = group; ok && j; j = j->next)
 		ok = run_job(&svc, j, e);
+	if (audit) {
+		if (ok)
+			ok = audit_batch_end(db, true, e) == ST_OK;
+		if (!ok)
+			audit_batch_end(db, false, NULL);
+	}
 	if (ok)
 		ok = svc_batch_commit(&svc, e) == ST_OK;
 	else

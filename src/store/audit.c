@@ -46,12 +46,36 @@ static void entry_hash(const struct entry *en, char out[HASH_HEX])
 	sodium_bin2hex(out, HASH_HEX, md, sizeof md);
 }
 
-enum status audit_bulk_begin(struct db *db, struct audit_bulk *b, struct err *e)
+/* The connection in batch mode on this thread (audit_batch_begin), or NULL.
+ * A struct db belongs to one thread at a time, so a thread-local is enough. */
+static _Thread_local struct db *batch_db;
+
+/* The last entry actually in the log (inside the current transaction, so a
+ * savepoint rolled back takes its entries with it): seq 0 and the genesis
+ * hash when the log is empty. */
+static enum status log_tail(struct db *db, long long *seq, char prev[HASH_HEX], struct err *e)
+{
+	sqlite3_stmt *s = db_prep(db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", e);
+	if (!s)
+		return e->st;
+	int rc = sqlite3_step(s);
+	*seq = 0;
+	memcpy(prev, GENESIS, HASH_HEX);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(s, 0);
+		db_col_copy(s, 1, prev, HASH_HEX);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : db_fail(db, rc, e);
+}
+
+/* The head as settings keep it. */
+static enum status settings_head(struct db *db, long long *seq, char prev[HASH_HEX],
+				 struct err *e)
 {
 	char head[HASH_HEX + 32] = "";
-	b->db = db;
-	b->seq = 0;
-	memcpy(b->prev, GENESIS, HASH_HEX);
+	*seq = 0;
+	memcpy(prev, GENESIS, HASH_HEX);
 	enum status st = settings_get(db, "audit_head", head, sizeof head, e);
 	if (st == ST_NOT_FOUND)
 		return ST_OK;
@@ -60,9 +84,19 @@ enum status audit_bulk_begin(struct db *db, struct audit_bulk *b, struct err *e)
 	char *colon = strchr(head, ':');
 	if (!colon || strlen(colon + 1) != HASH_HEX - 1)
 		return err_set(e, ST_DB, "审计日志头记录已损坏，请运行 certdesk audit verify");
-	b->seq = atoll(head);
-	memcpy(b->prev, colon + 1, HASH_HEX);
+	*seq = atoll(head);
+	memcpy(prev, colon + 1, HASH_HEX);
 	return ST_OK;
+}
+
+enum status audit_bulk_begin(struct db *db, struct audit_bulk *b, struct err *e)
+{
+	b->db = db;
+	/* In batch mode the settings head is written at the batch's end only:
+	 * the log's last entry is the head. */
+	if (batch_db == db)
+		return log_tail(db, &b->seq, b->prev, e);
+	return settings_head(db, &b->seq, b->prev, e);
 }
 
 enum status audit_bulk_add(struct audit_bulk *b, const struct actor *a, const struct audit_rec *r,
@@ -120,7 +154,40 @@ enum status audit_append(struct db *db, const struct actor *a, const struct audi
 	enum status st = audit_bulk_begin(db, &b, e);
 	if (st == ST_OK)
 		st = audit_bulk_add(&b, a, r, NULL, NULL, e);
+	if (st == ST_OK && batch_db != db)
+		st = audit_bulk_flush(&b, e);
+	return st;
+}
+
+enum status audit_batch_begin(struct db *db, struct err *e)
+{
+	if (batch_db)
+		return err_set(e, ST_INTERNAL, "程序内部错误：审计批量模式嵌套");
+	long long hseq, tseq;
+	char hprev[HASH_HEX], tprev[HASH_HEX];
+	enum status st = settings_head(db, &hseq, hprev, e);
 	if (st == ST_OK)
+		st = log_tail(db, &tseq, tprev, e);
+	if (st != ST_OK)
+		return st;
+	/* Only when head and log agree is the log's tail the head from here
+	 * on; a log that disagrees (damaged, tampered with) is appended to
+	 * entry by entry as before, so that verify reports it as before. */
+	if (hseq == tseq && strcmp(hprev, tprev) == 0)
+		batch_db = db;
+	return ST_OK;
+}
+
+enum status audit_batch_end(struct db *db, bool keep, struct err *e)
+{
+	if (batch_db != db)
+		return ST_OK;
+	batch_db = NULL;
+	if (!keep)
+		return ST_OK;
+	struct audit_bulk b = { .db = db };
+	enum status st = log_tail(db, &b.seq, b.prev, e);
+	if (st == ST_OK && b.seq > 0)
 		st = audit_bulk_flush(&b, e);
 	return st;
 }

@@ -49,6 +49,21 @@ enum status audit_bulk_add(struct audit_bulk *b, const struct actor *a, const st
 /* Write the head (last seq and hash) in the current transaction. */
 enum status audit_bulk_flush(struct audit_bulk *b, struct err *e);
 
+/*
+ * Batch mode, for a transaction that appends many entries (the centre's
+ * group commit: thousands of ops, each in its own savepoint). Between
+ * audit_batch_begin and audit_batch_end, audit_append on `db` from this
+ * thread takes the head from the log's last entry instead of reading and
+ * writing settings each time; a savepoint rolled back takes its entries,
+ * and so the head, with it. The chain and the hashes are the same.
+ * Call begin inside the transaction, and audit_batch_end(db, true) before
+ * the commit (it writes the head once); on a rollback, end with keep =
+ * false. One batch per thread. A log whose head disagrees with its last
+ * entry is left in the entry-by-entry mode, so verify still reports it.
+ */
+enum status audit_batch_begin(struct db *db, struct err *e);
+enum status audit_batch_end(struct db *db, bool keep, struct err *e);
+
 struct audit_check {
 	long entries;        /* entries checked */
 	long bad_seq;        /* first broken entry's seq, 0 when the chain holds */

@@ -9,6 +9,8 @@
 # run changes nothing and says so); usage errors and refusals; the audit
 # chain; the retention list using a renewal's certificate instead of
 # made + years. (The commands' replay at the centre is in test_lifecycle.c.)
+# Last, certdeskd's own hourly job (--lifecycle-interval 1 here) revokes a
+# certificate a terminal synced, by itself; the terminal pulls it.
 set -euo pipefail
 : "${CERTDESK_BIN:?}" "${TEST_TMP:?}"
 T=$TEST_TMP
@@ -221,4 +223,67 @@ grep -qE "^  $N +SZFT +续费 +已领取 +2026-06-01 +2027-09-01 +2032-09-01$" <
 # ---- the chain ----
 expect_rc 0 cd_ audit verify
 has "审计日志完整"
-echo "ok: lifecycle expiring, contact, remind, run; retention"
+
+# ---- the centre: certdeskd's own lifecycle job ----
+# A terminal binds certificates (one as an older program wrote the op:
+# certificate.bind@1 with the upper-case fingerprint named "sha256", which
+# is no attachment file and must not hold the op back) and syncs; certdeskd,
+# started with a one-second job interval and the same pinned clock, revokes
+# the one expired 91 days by itself, audited as the job; the terminal pulls
+# the revocation; both audit chains hold.
+C=$T/centre
+D=$T/data-centre-terminal
+DC=$CERTDESK_BIN/certdeskd
+mkdir -p "$C"
+echo Root1234 | "$DC" init --db "$C/certdesk.db" --office HQ --office-name 总部 --admin root >/dev/null
+"$DC" office add --db "$C/certdesk.db" --code SZFT --name 深圳福田受理点 >/dev/null
+code=$("$DC" terminal add --db "$C/certdesk.db" --office SZFT --name 三号窗口 | sed -n 's/^登记码：//p')
+[ -n "$code" ] || die "no enrolment code"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$DC" --db "$C/certdesk.db" --listen "127.0.0.1:$port" --lifecycle-interval 1 2>"$C/certdeskd.log" &
+dpid=$!
+trap 'kill $dpid 2>/dev/null || true' EXIT
+url=http://127.0.0.1:$port
+export no_proxy='*' NO_PROXY='*'
+for i in $(seq 200); do curl -s --noproxy '*' "$url/v1/health" >/dev/null && break; sleep 0.05; done
+cq() { sqlite3 "$C/certdesk.db" "$1"; }
+export CERTDESK_PASSWORD=Adm1nPass
+echo Adm1nPass | cd_ init --office SZFT --office-name 深圳福田受理点 --terminal 3号窗口 --admin admin_c >/dev/null
+expect_rc 0 cd_ --user admin_c sync --enroll "$url" "$code"
+expect_rc 0 cd_ --user admin_c import applicants "$T/people.csv"
+for c in "13812345678 0F91 $(d '-91 days') 张三" "13812345678 0F89 $(d '-89 days') 张三" \
+	 "13900000002 0F10 $(d '+10 days') 李四"; do
+	expect_rc 0 "$MK" --data "$D" --user admin_c $c
+done
+sq "UPDATE outbox SET command = 'certificate.bind@1', payload = replace(payload, '\"fingerprint\"', '\"sha256\"') WHERE command = 'certificate.bind@2' AND payload LIKE '%\"0F89\"%'"
+sq "SELECT payload FROM outbox WHERE command = 'certificate.bind@1'" | grep -qE '"sha256":"[0-9A-F]{64}"' ||
+	die "no version 1 binding to push"
+expect_rc 0 cd_ sync
+has "冲突 0"
+[ "$(sq "SELECT count(*) FROM outbox WHERE state = 'pending'")" = 0 ] || die "ops left waiting: $(sq "SELECT command, result_code FROM outbox WHERE state = 'pending'")"
+[ "$(cq "SELECT group_concat(serial, ' ') FROM (SELECT serial FROM certificates ORDER BY serial)")" = "0F10 0F89 0F91" ] ||
+	die "centre certificates: $(cq 'SELECT serial FROM certificates')"
+for i in $(seq 100); do
+	[ "$(cq "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL")" = 1 ] && break
+	sleep 0.1
+done
+[ "$(cq "SELECT serial || ' ' || revoked_at || ' ' || revoke_reason FROM certificates WHERE revoked_at IS NOT NULL")" = "0F91 2026-06-01T02:00:00Z 过期超过 90 天，由系统注销" ] ||
+	die "the centre's job did not revoke 0F91 alone: $(cq 'SELECT serial, revoked_at FROM certificates'; cat "$C/certdeskd.log")"
+[ "$(cq "SELECT count(*) || ' ' || max(actor_name) FROM audit_log WHERE action = 'certificate.revoke_expired'")" = "1 证书注销任务" ] ||
+	die "the job's audit entry: $(cq "SELECT actor_name FROM audit_log WHERE action = 'certificate.revoke_expired'")"
+grep -q "lifecycle job: 1 revoked" "$C/certdeskd.log" || die "job not logged: $(cat "$C/certdeskd.log")"
+# Runs after that find nothing more to do.
+n=$(grep -c "lifecycle job:" "$C/certdeskd.log")
+for i in $(seq 50); do [ "$(grep -c "lifecycle job:" "$C/certdeskd.log")" -gt "$((n + 1))" ] && break; sleep 0.1; done
+grep -q "lifecycle job: 0 revoked" "$C/certdeskd.log" || die "no later run: $(cat "$C/certdeskd.log")"
+[ "$(cq "SELECT count(*) FROM audit_log WHERE action = 'certificate.revoke_expired'")" = 1 ] || die "revoked twice"
+expect_rc 0 cd_ sync
+[ "$(sq "SELECT serial || ' ' || revoked_at FROM certificates WHERE revoked_at IS NOT NULL")" = "0F91 2026-06-01T02:00:00Z" ] ||
+	die "the terminal did not pull the revocation: $(sq 'SELECT serial, revoked_at FROM certificates')"
+expect_rc 0 cd_ audit verify
+has "审计日志完整"
+expect_rc 0 "$B" --data "$C" audit verify
+has "审计日志完整"
+kill $dpid
+wait $dpid || true
+echo "ok: lifecycle expiring, contact, remind, run; retention; the centre's job"

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "server/parse.c"
+#include "store/db.h"
+#include "svc/replay.h"
 #include "unit.h"
 
 #define MAX (20u << 20)
@@ -163,6 +165,68 @@ static void test_enroll_code(void)
 	CU_ASSERT_FALSE(enroll_code_normalize(NULL, back));
 }
 
+/* The centre's blob check before an op runs (src/svc/replay.c): only
+ * lower-case SHA-256 names are files. No file has arrived here. */
+static bool no_blob(const char *sha, void *ctx)
+{
+	(*(int *)ctx)++;
+	(void)sha;
+	return false;
+}
+
+static void replay_one(struct svc *svc, const char *op_id, const char *command,
+		       json_t *payload, struct op_result *r, int *asked)
+{
+	struct sync_peer peer = { .terminal_id = "01a00000-0000-7000-8000-0000000000t1",
+				  .office_id = "01a00000-0000-7000-8000-0000000000o1" };
+	json_t *op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:o}", "op_id", op_id,
+			       "command", command, "actor_id", "01a00000-0000-7000-8000-000000000009",
+			       "entity", "certificate", "entity_id", "", "base_version", 0, "at",
+			       "2026-01-05T08:00:00Z", "payload", payload);
+	struct err e;
+	*asked = 0;
+	CU_ASSERT_EQUAL(svc_replay(svc, &peer, op, no_blob, asked, r, &e), ST_OK);
+	json_decref(op);
+}
+
+static void test_replay_blob_names(void)
+{
+	struct db *db = NULL;
+	struct err e;
+	CU_ASSERT_EQUAL_FATAL(db_open(":memory:", &db, &e), ST_OK);
+	struct svc svc = { .db = db, .centre = true };
+	struct op_result r;
+	int asked;
+	CU_ASSERT_EQUAL_FATAL(svc_batch_begin(&svc, &e), ST_OK);
+	/* A version 1 certificate binding: its upper-case fingerprint is no
+	 * file, so the op runs (and is refused here: its clerk is unknown)
+	 * instead of waiting for ever. */
+	replay_one(&svc, "01a00000-0000-7000-8000-0000000000a1", "certificate.bind@1",
+		   json_pack("{s:s}", "sha256", "6C4E0C1F5920C7E22056C9046B6645164EDEB1F651D4AC3E856BAE72EEE2E776"),
+		   &r, &asked);
+	CU_ASSERT_EQUAL(asked, 0);
+	CU_ASSERT_STRING_EQUAL(r.status, "rejected");
+	CU_ASSERT_STRING_NOT_EQUAL(r.code, "blob_missing");
+	op_result_done(&r);
+	/* An attachment whose file has not arrived waits, in each shape. */
+	replay_one(&svc, "01a00000-0000-7000-8000-0000000000a2", "attachment.add@1",
+		   json_pack("{s:s}", "sha256", SEC), &r, &asked);
+	CU_ASSERT_EQUAL(asked, 1);
+	CU_ASSERT_STRING_EQUAL(r.status, "retry");
+	CU_ASSERT_STRING_EQUAL(r.code, "blob_missing");
+	op_result_done(&r);
+	replay_one(&svc, "01a00000-0000-7000-8000-0000000000a3", "attachment.add@1",
+		   json_pack("{s:{s:s}}", "file", "sha256", SEC), &r, &asked);
+	CU_ASSERT_STRING_EQUAL(r.code, "blob_missing");
+	op_result_done(&r);
+	replay_one(&svc, "01a00000-0000-7000-8000-0000000000a4", "attachment.add@1",
+		   json_pack("{s:[{s:s}]}", "slips", "sha256", SEC), &r, &asked);
+	CU_ASSERT_STRING_EQUAL(r.code, "blob_missing");
+	op_result_done(&r);
+	svc_batch_rollback(&svc);
+	db_close(db);
+}
+
 void suite_server(void)
 {
 	UNIT_SUITE("server", NULL, NULL,
@@ -172,5 +236,6 @@ void suite_server(void)
 		   { "bearer refused", test_bearer_bad },
 		   { "query numbers", test_uint },
 		   { "blob names", test_sha_name },
-		   { "enrolment codes", test_enroll_code });
+		   { "enrolment codes", test_enroll_code },
+		   { "replay: only lower-case SHA-256 names are files", test_replay_blob_names });
 }

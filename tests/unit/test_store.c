@@ -190,6 +190,83 @@ static void test_audit_chain(void)
 	db_close(db);
 }
 
+/* An entry inside the caller's transaction. */
+static void append_in_tx(struct db *db, int i)
+{
+	struct err e;
+	char id[40], after[64];
+	snprintf(id, sizeof id, "rec-%d", i);
+	snprintf(after, sizeof after, "{\"n\":%d}", i);
+	struct audit_rec r = { "test.write", "test", id, NULL, after };
+	CU_ASSERT_EQUAL(audit_append(db, &tester, &r, &e), ST_OK);
+}
+
+static long long head_seq(struct db *db)
+{
+	char v[128] = "";
+	struct err e;
+	settings_get(db, "audit_head", v, sizeof v, &e);
+	return atoll(v);
+}
+
+/* Batch mode (the centre's group commit): the head is written once, a
+ * savepoint rolled back takes its entries and the head with it, and the
+ * chain verifies as one written entry by entry. */
+static void test_audit_batch(void)
+{
+	struct db *db = mem();
+	struct err e;
+	for (int i = 1; i <= 3; i++)
+		append(db, i);
+
+	CU_ASSERT_EQUAL(db_begin(db, &e), ST_OK);
+	CU_ASSERT_EQUAL(audit_batch_begin(db, &e), ST_OK);
+	CU_ASSERT_EQUAL(audit_batch_begin(db, &e), ST_INTERNAL); /* no nesting */
+	append_in_tx(db, 4);
+	append_in_tx(db, 5);
+	CU_ASSERT_EQUAL(db_exec(db, "SAVEPOINT op", &e), ST_OK);
+	append_in_tx(db, 6);
+	append_in_tx(db, 7);
+	CU_ASSERT_EQUAL(db_exec(db, "ROLLBACK TO op; RELEASE op", &e), ST_OK);
+	append_in_tx(db, 8);
+	CU_ASSERT_EQUAL(head_seq(db), 3); /* not written per entry */
+	CU_ASSERT_EQUAL(one_int(db, "SELECT max(seq) FROM audit_log"), 6);
+	CU_ASSERT_EQUAL(audit_batch_end(db, true, &e), ST_OK);
+	CU_ASSERT_EQUAL(head_seq(db), 6);
+	CU_ASSERT_EQUAL(db_commit(db, &e), ST_OK);
+	struct audit_check c = verify(db);
+	CU_ASSERT_EQUAL(c.entries, 6);
+	CU_ASSERT_EQUAL(c.bad_seq, 0);
+	CU_ASSERT_EQUAL(one_int(db, "SELECT count(*) FROM audit_log WHERE entity_id = 'rec-8'"
+				" AND seq = 6"), 1);
+
+	/* A batch thrown away leaves nothing, and the next entry follows on. */
+	CU_ASSERT_EQUAL(db_begin(db, &e), ST_OK);
+	CU_ASSERT_EQUAL(audit_batch_begin(db, &e), ST_OK);
+	append_in_tx(db, 9);
+	CU_ASSERT_EQUAL(audit_batch_end(db, false, &e), ST_OK);
+	db_rollback(db);
+	append(db, 10);
+	c = verify(db);
+	CU_ASSERT_EQUAL(c.entries, 7);
+	CU_ASSERT_EQUAL(c.bad_seq, 0);
+	CU_ASSERT_EQUAL(head_seq(db), 7);
+
+	/* A log whose newest entry was removed is appended to as before (after
+	 * the head), so that verify still finds the gap. */
+	db_exec(db, "DROP TRIGGER audit_no_delete", &e);
+	CU_ASSERT_EQUAL(db_exec(db, "DELETE FROM audit_log WHERE seq = 7", &e), ST_OK);
+	CU_ASSERT_EQUAL(db_begin(db, &e), ST_OK);
+	CU_ASSERT_EQUAL(audit_batch_begin(db, &e), ST_OK);
+	append_in_tx(db, 11);
+	CU_ASSERT_EQUAL(audit_batch_end(db, true, &e), ST_OK);
+	CU_ASSERT_EQUAL(db_commit(db, &e), ST_OK);
+	c = verify(db);
+	CU_ASSERT_EQUAL(c.bad_seq, 8);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.reason, "删除"));
+	db_close(db);
+}
+
 static void test_outbox_and_settings(void)
 {
 	struct db *db = mem();
@@ -258,6 +335,7 @@ void suite_store(void)
 		   { "newer schema refused, file untouched", test_refuse_newer_schema },
 		   { "foreign file refused", test_refuse_foreign_file },
 		   { "audit chain verify and tamper detection", test_audit_chain },
+		   { "audit batch: head once, savepoints roll it back", test_audit_batch },
 		   { "outbox and settings", test_outbox_and_settings },
 		   { "prepared statement cache", test_prep_cache },
 		   { "transaction rollback", test_tx_rollback });
