@@ -41,6 +41,12 @@ bool cli_login(struct cli *c);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print an err to stderr and return the exit status for it. */
 int cli_fail(const struct err *e);
+/* An attachment's file out of the store (fetched from the centre when it
+ * is not on this terminal), audited as an export: to `output` when given,
+ * else under DATA/exports/; prints where. An exit status. */
+struct attachment;
+int cli_export_attachment(struct cli *c, const char *number, const struct attachment *a,
+			  const char *output);
 /* Read one line from stdin without its newline into out (size n); false
  * at end of input. */
 bool cli_read_line(char *out, size_t n);

@@ -11,11 +11,15 @@
 #include "svc/review.h"
 #include "svc/stock.h"
 
+/* Scans looked through for `application export` (the screen shows as many). */
+#define EXPORT_MAX_ATT 64
+
 static const char *const usage_text =
 	"用法：certdesk --user USER application show|submit|agree|accept NUMBER\n"
 	"       certdesk --user USER application cancel|return NUMBER --reason TEXT\n"
 	"       certdesk --user USER application paper NUMBER DOCTYPE [--undo]\n"
 	"       certdesk --user USER application attach NUMBER DOCTYPE FILE\n"
+	"       certdesk --user USER application export NUMBER DOCTYPE [-o FILE]\n"
 	"       certdesk --user USER application make NUMBER SERIAL [--key KEY_SERIAL]\n"
 	"       certdesk --user USER application ship NUMBER COURIER TRACKING_NO\n"
 	"       certdesk --user USER application collect|authorise NUMBER NAME ID_NUMBER";
@@ -73,25 +77,54 @@ static enum status make(struct svc *svc, const struct actor *actor, const char *
 	return svc_batch_commit(svc, e);
 }
 
+/* The newest scan of a document of the application, out of the store. */
+static int export_doc(struct cli *c, const struct application *app, enum doc_type t,
+		      const char *output)
+{
+	struct err e;
+	err_clear(&e);
+	struct attachment *atts = calloc(EXPORT_MAX_ATT, sizeof *atts);
+	if (!atts)
+		return cli_error("内存不足"), EXIT_FAIL;
+	int n = svc_attachments(&c->app.svc, app->id, atts, EXPORT_MAX_ATT, &e);
+	const struct attachment *pick = NULL;
+	for (int i = 0; i < n; i++)
+		if (strcmp(atts[i].doc_type, doc_type_code(t)) == 0 &&
+		    (!pick || strcmp(atts[i].created_at, pick->created_at) >= 0))
+			pick = &atts[i];
+	int rc;
+	if (n < 0)
+		rc = cli_fail(&e);
+	else if (!pick)
+		rc = (cli_error("申请单 %s 没有“%s”的扫描件", app->number, doc_type_label(t)), EXIT_FAIL);
+	else
+		rc = cli_export_attachment(c, app->number, pick, output);
+	free(atts);
+	return rc;
+}
+
 int cmd_application(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "undo", no_argument, NULL, 'u' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *reason = NULL, *key = NULL;
+	const char *reason = NULL, *key = NULL, *output = NULL;
 	bool undo = false;
 	int ch;
 	optind = 0; /* 0, not 1: GNU getopt then forgets the main parse's "+" mode */
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
 		else if (ch == 'u')
 			undo = true;
 		else if (ch == 'k')
 			key = optarg;
+		else if (ch == 'o')
+			output = optarg;
 		else {
 			cli_error("%s", usage_text);
 			return EXIT_USAGE;
@@ -107,7 +140,7 @@ int cmd_application(struct cli *c, int argc, char **argv)
 	static const struct { const char *verb; int args; } arity[] = {
 		{ "show", 2 }, { "submit", 2 }, { "agree", 2 }, { "accept", 2 }, { "cancel", 2 },
 		{ "return", 2 }, { "paper", 3 }, { "attach", 4 }, { "make", 3 }, { "ship", 4 },
-		{ "collect", 4 }, { "authorise", 4 },
+		{ "collect", 4 }, { "authorise", 4 }, { "export", 3 },
 	};
 	int want = -1;
 	for (size_t i = 0; i < sizeof arity / sizeof arity[0]; i++)
@@ -119,6 +152,10 @@ int cmd_application(struct cli *c, int argc, char **argv)
 	}
 	if (key && strcmp(verb, "make") != 0) {
 		cli_error("--key 只用于 application make：%s", usage_text);
+		return EXIT_USAGE;
+	}
+	if (output && strcmp(verb, "export") != 0) {
+		cli_error("-o 只用于 application export：%s", usage_text);
 		return EXIT_USAGE;
 	}
 	if (key && !*key) {
@@ -172,6 +209,8 @@ int cmd_application(struct cli *c, int argc, char **argv)
 			cli_error("未知的材料类型 %s", av[2]);
 			return EXIT_USAGE;
 		}
+		if (strcmp(verb, "export") == 0)
+			return export_doc(c, &a, t, output);
 		if (strcmp(verb, "paper") == 0)
 			st = svc_application_paper(svc, &c->actor, a.id, t, !undo, &e);
 		else

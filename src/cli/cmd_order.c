@@ -157,35 +157,7 @@ static int export_invoice(struct cli *c, const struct order *o, const char *outp
 					 order_status_label(o->status)), EXIT_FAIL;
 		return cli_fail(&e);
 	}
-	char path[PATH_MAX];
-	enum status st = svc_attachment_copy(&c->app.svc, &c->actor, c->app.data_dir, o->number, &a,
-					     ATTACH_EXPORT, path, &e);
-	if (st == ST_NOT_FOUND) {
-		st = sync_blob_fetch(&c->app, a.sha256, &e);
-		if (st == ST_OK)
-			st = svc_attachment_copy(&c->app.svc, &c->actor, c->app.data_dir, o->number, &a,
-						 ATTACH_EXPORT, path, &e);
-		else
-			err_set(&e, st, "电子发票的文件不在本机，从中心下载也未成功：%s", err_text(&e));
-	}
-	if (st != ST_OK)
-		return cli_fail(&e);
-	if (output) {
-		/* Moved, not copied: nothing is left behind under exports/. */
-		char *data = NULL;
-		size_t len = 0;
-		st = fs_read_all(path, ATTACH_MAX_BYTES, &data, &len, &e);
-		if (st == ST_OK)
-			st = fs_write_atomic(output, data, len, &e);
-		free(data);
-		if (st != ST_OK)
-			return cli_error("无法写入 %s：%s（文件已导出到 %s）", output, err_text(&e), path),
-			       EXIT_FAIL;
-		remove(path);
-		snprintf(path, sizeof path, "%s", output);
-	}
-	printf("%s\n", path);
-	return EXIT_OK;
+	return cli_export_attachment(c, o->number, &a, output);
 }
 
 static int transfer(struct cli *c, char **args, int n, const struct opts *op)

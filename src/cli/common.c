@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/attachment.h"
+#include "svc/attach_file.h"
+#include "sync/sync.h"
+#include "util/fs.h"
 #include "svc/session.h"
 #include "svc/staff.h"
 #include "util/log.h"
@@ -129,4 +134,32 @@ bool cli_login(struct cli *c)
 			log_warn("session ticket not kept: %s", se.msg);
 	}
 	return true;
+}
+
+int cli_export_attachment(struct cli *c, const char *number, const struct attachment *a,
+			  const char *output)
+{
+	struct err e;
+	err_clear(&e);
+	char path[PATH_MAX];
+	enum status st = sync_attachment_copy(&c->app, &c->actor, number, a, ATTACH_EXPORT, NULL,
+					      NULL, path, &e);
+	if (st != ST_OK)
+		return cli_fail(&e);
+	if (output) {
+		/* Moved, not copied: nothing is left behind under exports/. */
+		char *data = NULL;
+		size_t len = 0;
+		st = fs_read_all(path, ATTACH_MAX_BYTES, &data, &len, &e);
+		if (st == ST_OK)
+			st = fs_write_atomic(output, data, len, &e);
+		free(data);
+		if (st != ST_OK)
+			return cli_error("无法写入 %s：%s（文件已导出到 %s）", output, err_text(&e), path),
+			       EXIT_FAIL;
+		remove(path);
+		snprintf(path, sizeof path, "%s", output);
+	}
+	printf("%s\n", path);
+	return EXIT_OK;
 }

@@ -20,7 +20,7 @@ static const struct subcommand subcommands[] = {
 	  "audit verify | audit list [--user U] [--record NUMBER] [--from D --to D] [--limit N] | audit retention [--office CODE|all]",
 	  "审计日志：检查哈希链；按员工、记录、日期列出；列出可归档的记录（从不删除）" },
 	{ "application", cmd_application,
-	  "application show|submit|agree|accept|cancel|return|paper|attach|make|ship|collect|authorise NUMBER ... | application make NUMBER SERIAL [--key KEY_SERIAL]",
+	  "application show|submit|agree|accept|cancel|return|paper|attach|export|make|ship|collect|authorise NUMBER ... | application make NUMBER SERIAL [--key KEY_SERIAL] | application export NUMBER DOCTYPE [-o FILE]",
 	  "申请单：查看、提交、记录协议书已签、受理、取消、退回、纸质件、添加扫描件；制证（可同时从库存发放 KEY）、寄出、领取（审核员）" },
 	{ "order", cmd_order, "order place|show|transfer|slip|verify|reject|online|invoice|export-invoice|cancel ...",
 	  "订单与缴费：下单（邮寄须给出邮政编码）、登记转账或在线支付、补传底单、核款、上传和导出电子发票、取消" },

@@ -70,3 +70,23 @@ enum status sync_blob_fetch(struct app *app, const char *sha256, struct err *e)
 	buf_done(&body);
 	return st;
 }
+
+enum status sync_attachment_copy(struct app *app, const struct actor *actor, const char *number,
+				 const struct attachment *a, enum attach_use use,
+				 void (*fetching)(void *ctx), void *ctx, char out_path[PATH_MAX],
+				 struct err *e)
+{
+	enum status st = svc_attachment_copy(&app->svc, actor, app->data_dir, number, a, use,
+					     out_path, e);
+	if (st != ST_NOT_FOUND)
+		return st;
+	if (fetching)
+		fetching(ctx);
+	st = sync_blob_fetch(app, a->sha256, e);
+	if (st != ST_OK) {
+		char why[sizeof e->msg];
+		snprintf(why, sizeof why, "%s", err_text(e));
+		return err_set(e, st, "“%s”的文件不在本机，从中心下载也未成功：%s", a->name, why);
+	}
+	return svc_attachment_copy(&app->svc, actor, app->data_dir, number, a, use, out_path, e);
+}

@@ -29,7 +29,11 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include <limits.h>
+
+#include "model/attachment.h"
 #include "model/staff.h"
+#include "svc/attach_file.h"
 #include "svc/app.h"
 #include "util/status.h"
 #include "util/uuid.h"
@@ -57,6 +61,14 @@ enum status sync_opts_from_config(const struct config *cfg, struct sync_opts *ou
  * Runs on the calling thread within the sync timeouts. ST_STATE when not
  * enrolled, ST_NOT_FOUND when the centre does not have it yet. */
 enum status sync_blob_fetch(struct app *app, const char *sha256, struct err *e);
+/* svc_attachment_copy (svc/attach_file.h), fetching the file from the
+ * centre first when it is not on this terminal (another office scanned
+ * it); `fetching`, when given, is called before the download (a screen
+ * says so). */
+enum status sync_attachment_copy(struct app *app, const struct actor *actor, const char *number,
+				 const struct attachment *a, enum attach_use use,
+				 void (*fetching)(void *ctx), void *ctx, char out_path[PATH_MAX],
+				 struct err *e);
 
 /* ---- enrolment ---------------------------------------------------------- */
 

@@ -239,6 +239,13 @@ void ui_draw_now(struct ui *ui)
 	draw_all(ui);
 }
 
+void ui_say_fetching(void *ctx)
+{
+	const struct ui_fetching *f = ctx;
+	ui_flash(f->ui, false, "正在从中心下载“%s”……", f->name);
+	draw_all(f->ui);
+}
+
 static int quit_cb(struct ui *ui, void *ctx, bool yes)
 {
 	(void)ctx;

@@ -96,6 +96,13 @@ int ui_ask_quit(struct ui *ui);
 /* Draw the whole screen at once, before a step that keeps the user waiting
  * (a download), so that the flash saying so is seen. */
 void ui_draw_now(struct ui *ui);
+/* For sync_attachment_copy's `fetching`: says on the status line that the
+ * file `name` is being downloaded from the centre, and draws at once. */
+struct ui_fetching {
+	struct ui *ui;
+	const char *name;
+};
+void ui_say_fetching(void *ctx);
 
 /* Show a message on the status line until the next key. */
 void ui_flash(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

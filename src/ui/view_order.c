@@ -262,16 +262,9 @@ static void take_file(struct order_view *ov, struct ui *ui, enum attach_use use)
 	struct err e;
 	err_clear(&e);
 	char path[PATH_MAX];
-	enum status st = svc_attachment_copy(&ui->app->svc, &ui->actor, ui->app->data_dir,
-					     ov->o.number, t, use, path, &e);
-	if (st == ST_NOT_FOUND) {
-		ui_flash(ui, false, "正在从中心下载“%s”……", t->name);
-		ui_draw_now(ui);
-		st = sync_blob_fetch(ui->app, t->sha256, &e);
-		if (st == ST_OK)
-			st = svc_attachment_copy(&ui->app->svc, &ui->actor, ui->app->data_dir,
-						 ov->o.number, t, use, path, &e);
-	}
+	struct ui_fetching f = { ui, t->name };
+	enum status st = sync_attachment_copy(ui->app, &ui->actor, ov->o.number, t, use,
+					      ui_say_fetching, &f, path, &e);
 	if (st == ST_OK && use == ATTACH_VIEW)
 		st = viewer_open(config_get(&ui->app->cfg, "viewer", "xdg-open"), path, &e);
 	if (st != ST_OK) {

@@ -3,8 +3,8 @@
 # of an office attaches a scan and an e-invoice and syncs; terminal C, the
 # centre's own (enrolled with --all-offices), pulls the rows but not the
 # files, and fetches a file when it is first asked for, through the CLI
-# path the screens' O/X keys take (svc_attachment_copy, then the fetch):
-# `order export-invoice`. A file the centre does not have yet is a clear
+# path the screens' O/X keys take (sync_attachment_copy):
+# `order export-invoice` and `application export`. A file the centre does not have yet is a clear
 # message; an answer whose bytes do not hash to the name (a damaged file at
 # the centre) is refused and nothing is written: no blob, no export, no -o
 # file, no audit entry. Once the centre's file is sound again the fetch
@@ -120,6 +120,13 @@ expect_rc 0 term c --user admin_c order export-invoice "$O" -o "$T/out.pdf"
 cmp -s "$T/out.pdf" "$T/invoice.pdf" || die "the exported invoice differs"
 [ -f "$c_blob" ] && [ "$(sha256sum "$c_blob" | cut -d' ' -f1)" = "$inv" ] || die "the fetched file was not stored"
 [ "$(audits)" -gt "$a0" ] || die "the export was not audited"
+# The application's scan, the same way (the O/X keys' path for scans).
+expect_rc 2 term c --user admin_c application export "$N"
+expect_rc 1 term c --user admin_c application export "$N" licence
+has "没有“营业执照副本复印件”的扫描件"
+expect_rc 0 term c --user admin_c application export "$N" holder_id -o "$T/scan-out.pdf"
+cmp -s "$T/scan-out.pdf" "$T/scan.pdf" || die "the exported scan differs"
+[ -f "$(blob_of "$T/c" "$scan")" ] || die "the fetched scan was not stored"
 # Now local: no network needed (the centre is stopped).
 kill $pid
 wait $pid 2>/dev/null || true
