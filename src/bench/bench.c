@@ -52,6 +52,19 @@ static const struct {
 	{ "applicant.phone", fig_applicant_phone },
 	{ "applicant.id_number", fig_applicant_id_number },
 	{ "applicant.name2", fig_applicant_name },
+	{ "order.number", fig_order_number },
+	{ "order.phone", fig_order_phone },
+	{ "order.code", fig_order_code },
+	{ "order.name2", fig_order_name },
+	{ "order.status", fig_order_status },
+	{ "payment.queue", fig_payment_queue },
+	{ "queue.review", fig_queue_review },
+	{ "queue.review.", fig_queue_filters },
+	{ "queue.other", fig_queue_other },
+	{ "queue.counts", fig_queue_counts },
+	{ "audit.", fig_audit_filters },
+	{ "expiry", fig_expiry },
+	{ "stock", fig_stock },
 	{ "audit.verify", fig_audit_verify },
 	{ "print", fig_print },
 	{ "sync", fig_sync },
@@ -253,6 +266,15 @@ static enum status write_json(const struct bench *b, const char *path, struct er
 				 "audit_entries", (json_int_t)b->gen.audit, "by_status", status,
 				 "reused", b->reused, "generation_s", b->gen_seconds, "fsync_s",
 				 b->sync_seconds);
+	json_t *more = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "orders",
+				 (json_int_t)b->gen.orders, "payments", (json_int_t)b->gen.payments,
+				 "refunds", (json_int_t)b->gen.refunds, "attachments",
+				 (json_int_t)b->gen.attachments, "certificates",
+				 (json_int_t)b->gen.certificates, "keys", (json_int_t)b->gen.keys,
+				 "outbox_pending", (json_int_t)b->gen.outbox);
+	json_object_update(data, more);
+	json_decref(more);
+	json_object_set_new(root, "every_command", json_boolean(b->every_command));
 	json_object_set_new(root, "data", data);
 	json_object_set_new(root, "figures", figs);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -287,7 +309,8 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
  * so that --keep reuses only a database of the same size and seed. */
 static void params_text(const struct bench *b, char out[64])
 {
-	snprintf(out, 64, "%ld:%llu", b->applications, (unsigned long long)b->seed);
+	snprintf(out, 64, "%ld:%llu%s", b->applications, (unsigned long long)b->seed,
+		 b->every_command ? ":every-command" : "");
 }
 
 static void progress(long done, long total, void *ctx)
@@ -321,6 +344,13 @@ static void recount(struct bench *b)
 	g->links = count(b, "SELECT count(*) FROM applicant_enterprises");
 	g->personal = count(b, "SELECT count(*) FROM applications WHERE subject = 'personal'");
 	g->staff = count(b, "SELECT count(*) FROM staff");
+	g->orders = count(b, "SELECT count(*) FROM orders");
+	g->payments = count(b, "SELECT count(*) FROM payments");
+	g->refunds = count(b, "SELECT count(*) FROM payments WHERE kind = 'refund'");
+	g->attachments = count(b, "SELECT count(*) FROM attachments");
+	g->certificates = count(b, "SELECT count(*) FROM certificates");
+	g->keys = count(b, "SELECT count(*) FROM key_stock");
+	g->outbox = count(b, "SELECT count(*) FROM outbox");
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(db_handle(b->db), "SELECT status, count(*) FROM applications"
 			       " GROUP BY status", -1, &s, NULL) == SQLITE_OK) {
@@ -396,7 +426,7 @@ static bool prepare(struct bench *b, bool keep)
 	struct svc svc = { .db = d };
 	double t0 = clock_ms();
 	struct gen_params p = { .applications = b->applications, .seed = b->seed,
-				.progress = progress, .ctx = &t0 };
+				.every_command = b->every_command, .progress = progress, .ctx = &t0 };
 	fprintf(stderr, "生成测试数据库：%s\n", b->db_path);
 	enum status st = gen_run(&svc, &p, &b->gen, &e);
 	if (st == ST_OK)
@@ -419,7 +449,7 @@ static bool prepare(struct bench *b, bool keep)
 static void usage_error(void)
 {
 	cli_error("用法：certdesk bench [--applications N] [--seed S] [--out FILE.json] [--keep DIR]"
-		  " [--only FIGURE]");
+		  " [--only FIGURE] [--every-command]");
 }
 
 int cmd_bench(struct cli *c, int argc, char **argv)
@@ -431,6 +461,7 @@ int cmd_bench(struct cli *c, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "only", required_argument, NULL, 'y' },
+		{ "every-command", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* Printing into a closed pipe (| head) must not kill the run before it
@@ -463,6 +494,7 @@ int cmd_bench(struct cli *c, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'k': keep = optarg; break;
 		case 'y': only = optarg; break;
+		case 'a': b.every_command = true; break;
 		default: usage_error(); return EXIT_USAGE;
 		}
 	}
@@ -507,8 +539,10 @@ int cmd_bench(struct cli *c, int argc, char **argv)
 		if (!b.reused && gen_audit != b.gen.audit)
 			cli_error("注意：审计日志 %ld 条，生成时计 %ld 条", b.gen.audit, gen_audit);
 	}
-	fprintf(stderr, "数据：申请单 %ld，申请人 %ld，企业 %ld，审计日志 %ld 条\n", b.gen.applications,
-		b.gen.applicants, b.gen.enterprises, b.gen.audit);
+	fprintf(stderr, "数据：申请单 %ld，申请人 %ld，企业 %ld，订单 %ld，款项 %ld，附件 %ld，证书 %ld，"
+		"KEY %ld，审计日志 %ld 条，待同步 %ld 条\n", b.gen.applications, b.gen.applicants,
+		b.gen.enterprises, b.gen.orders, b.gen.payments, b.gen.attachments, b.gen.certificates,
+		b.gen.keys, b.gen.audit, b.gen.outbox);
 
 	const struct target t_gen = { 300, "issue 8: make bench < 10 min; generation's share" };
 	if (b.reused) {
@@ -545,6 +579,10 @@ int cmd_bench(struct cli *c, int argc, char **argv)
 	printf("\ncertdesk bench: %ld applications, %ld applicants, %ld enterprises, %ld audit entries"
 	       " (seed %llu)\n", b.gen.applications, b.gen.applicants, b.gen.enterprises, b.gen.audit,
 	       (unsigned long long)b.seed);
+	printf("also: %ld pending review, %ld orders, %ld payments (%ld refunds), %ld attachments,"
+	       " %ld certificates, %ld KEYs, %ld ops in the outbox\n",
+	       b.gen.by_status[APP_PENDING_REVIEW], b.gen.orders, b.gen.payments, b.gen.refunds,
+	       b.gen.attachments, b.gen.certificates, b.gen.keys, b.gen.outbox);
 	loadavg(b.load_after, sizeof b.load_after);
 	printf("machine: %ld CPUs, SQLite %s, load average %s before the figures, %s after%s\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), sqlite3_libversion(), b.load_before, b.load_after,

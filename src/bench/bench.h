@@ -50,6 +50,7 @@ struct bench {
 	uint64_t seed;
 	struct gen_stats gen;          /* what was generated (from the database when reused) */
 	bool reused;                   /* --keep found this database already made */
+	bool every_command;            /* --every-command: gen_params.every_command */
 	double gen_seconds, sync_seconds;
 	char load_before[16], load_after[16];   /* /proc/loadavg, 1 minute */
 	struct figure *figs;
@@ -83,7 +84,17 @@ void bench_drop_cache(const char *path);
  */
 int bench_run(char *const argv[], char *out, size_t outsz, double *ms, long *maxrss_kb);
 
-/* The figures (fig_db.c: the use cases in this process; fig_proc.c: the
+/* Query values for the search figures (fig_db.c). A value is at most
+ * BENCH_QMAX bytes. bench_draw: n values of the first column of `sql`, its
+ * ?1 a random rowid of `table` (rows that give nothing are drawn again);
+ * returns how many. bench_exists: `sql` (?1 = v) finds a row. */
+#define BENCH_QMAX 100
+int bench_draw(struct bench *b, const char *table, const char *sql, int n, char (*out)[BENCH_QMAX]);
+bool bench_exists(struct bench *b, const char *sql, const char *v);
+void bench_shuffle(struct bench *b, char (*q)[BENCH_QMAX], int n);
+
+/* The figures (fig_db.c: the use cases in this process; fig_lists.c: the
+ * other screens' lists and searches, in this process; fig_proc.c: the
  * binary as a process; fig_tui.c: the screens in tmux). */
 void fig_db_open(struct bench *b);
 void fig_db_open_cold(struct bench *b);
@@ -104,6 +115,19 @@ void fig_applicant_phone(struct bench *b);
 void fig_applicant_id_number(struct bench *b);
 void fig_applicant_name(struct bench *b);
 void fig_audit_verify(struct bench *b);
+void fig_order_number(struct bench *b);
+void fig_order_phone(struct bench *b);
+void fig_order_code(struct bench *b);
+void fig_order_name(struct bench *b);
+void fig_order_status(struct bench *b);
+void fig_payment_queue(struct bench *b);
+void fig_queue_review(struct bench *b);
+void fig_queue_filters(struct bench *b);
+void fig_queue_other(struct bench *b);
+void fig_queue_counts(struct bench *b);
+void fig_audit_filters(struct bench *b);
+void fig_expiry(struct bench *b);
+void fig_stock(struct bench *b);
 void fig_tui(struct bench *b);
 
 #endif

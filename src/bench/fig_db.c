@@ -17,7 +17,7 @@
 
 #define PAGE 20          /* rows a list asks for: one screenful */
 #define QUERIES 200      /* per search figure */
-#define QMAX 100         /* bytes of one query value */
+#define QMAX BENCH_QMAX
 
 /* Where the targets come from. */
 static const struct target t_db_open = { 50, "issue 3: database start-up < 50 ms" };
@@ -50,7 +50,7 @@ static long max_rowid(struct bench *b, const char *table)
  * n values of the first column of `sql` (its ?1 a rowid of `table`, drawn
  * at random; rows that give nothing are drawn again). Returns how many.
  */
-static int draw(struct bench *b, const char *table, const char *sql, int n, char (*out)[QMAX])
+int bench_draw(struct bench *b, const char *table, const char *sql, int n, char (*out)[QMAX])
 {
 	long max = max_rowid(b, table);
 	sqlite3_stmt *s;
@@ -71,7 +71,7 @@ static int draw(struct bench *b, const char *table, const char *sql, int n, char
 }
 
 /* True when `sql` (?1 = v) finds a row. */
-static bool exists(struct bench *b, const char *sql, const char *v)
+bool bench_exists(struct bench *b, const char *sql, const char *v)
 {
 	sqlite3_stmt *s;
 	bool yes = false;
@@ -84,7 +84,7 @@ static bool exists(struct bench *b, const char *sql, const char *v)
 }
 
 /* Shuffle so that hits and misses interleave. */
-static void shuffle(struct bench *b, char (*q)[QMAX], int n)
+void bench_shuffle(struct bench *b, char (*q)[QMAX], int n)
 {
 	for (int i = n - 1; i > 0; i--) {
 		int j = (int)rng_below(&b->rng, (uint32_t)i + 1);
@@ -267,13 +267,13 @@ void fig_search_phone(struct bench *b)
 {
 	static char q[QUERIES][QMAX];
 	int hits = QUERIES * 9 / 10;
-	int n = draw(b, "applicants", "SELECT phone FROM applicants WHERE rowid = ?1", hits, q);
+	int n = bench_draw(b, "applicants", "SELECT phone FROM applicants WHERE rowid = ?1", hits, q);
 	while (n < QUERIES) {
 		synth_mobile(&b->rng, q[n]);
-		if (!exists(b, "SELECT 1 FROM applicants WHERE phone = ?1", q[n]))
+		if (!bench_exists(b, "SELECT 1 FROM applicants WHERE phone = ?1", q[n]))
 			n++;
 	}
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	search_figure(b, "search.phone", "search applications by phone", APPS, q, n, t_exact);
 }
 
@@ -281,14 +281,14 @@ void fig_search_id_number(struct bench *b)
 {
 	static char q[QUERIES][QMAX];
 	int hits = QUERIES * 9 / 10;
-	int n = draw(b, "applications", "SELECT holder_code FROM applications WHERE rowid = ?1"
+	int n = bench_draw(b, "applications", "SELECT holder_code FROM applications WHERE rowid = ?1"
 					 " AND subject = 'personal'", hits, q);
 	while (n < QUERIES) {
 		synth_id_number(&b->rng, rng_chance(&b->rng, 0.5), 1960, 2004, q[n]);
-		if (!exists(b, "SELECT 1 FROM applications WHERE holder_code = ?1", q[n]))
+		if (!bench_exists(b, "SELECT 1 FROM applications WHERE holder_code = ?1", q[n]))
 			n++;
 	}
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	search_figure(b, "search.id_number", "search applications by ID number", APPS, q, n, t_exact);
 }
 
@@ -296,14 +296,14 @@ void fig_search_credit_code(struct bench *b)
 {
 	static char q[QUERIES][QMAX];
 	int hits = QUERIES * 9 / 10;
-	int n = draw(b, "enterprises", "SELECT credit_code FROM enterprises WHERE rowid = ?1", hits, q);
+	int n = bench_draw(b, "enterprises", "SELECT credit_code FROM enterprises WHERE rowid = ?1", hits, q);
 	while (n < QUERIES) {
 		char kind[3];
 		synth_credit_code(&b->rng, q[n], kind);
-		if (!exists(b, "SELECT 1 FROM applications WHERE holder_code = ?1", q[n]))
+		if (!bench_exists(b, "SELECT 1 FROM applications WHERE holder_code = ?1", q[n]))
 			n++;
 	}
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	search_figure(b, "search.credit_code", "search applications by credit code", APPS, q, n,
 		      t_exact);
 }
@@ -312,7 +312,7 @@ void fig_search_number(struct bench *b)
 {
 	static char q[QUERIES][QMAX];
 	int hits = QUERIES * 9 / 10;
-	int n = draw(b, "applications", "SELECT number FROM applications WHERE rowid = ?1", hits, q);
+	int n = bench_draw(b, "applications", "SELECT number FROM applications WHERE rowid = ?1", hits, q);
 	for (int k = 0; n < QUERIES && k < 10 * QUERIES; k++) {
 		/* A number of the right shape that was never given. */
 		if (!n)
@@ -320,10 +320,10 @@ void fig_search_number(struct bench *b)
 		char day[QMAX];
 		snprintf(day, sizeof day, "%.19s", q[rng_below(&b->rng, (uint32_t)n)]);
 		snprintf(q[n], QMAX, "%s-9%03u", day, rng_below(&b->rng, 1000));
-		if (!exists(b, "SELECT 1 FROM applications WHERE number = ?1", q[n]))
+		if (!bench_exists(b, "SELECT 1 FROM applications WHERE number = ?1", q[n]))
 			n++;
 	}
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	search_figure(b, "search.number", "search applications by number", APPS, q, n, t_exact);
 }
 
@@ -336,7 +336,7 @@ static int name_queries(struct bench *b, char (*q)[QMAX], int want)
 {
 	static char pool[QUERIES * 4][QMAX];
 	int n = 0;
-	int np = draw(b, "applicants", "SELECT name FROM applicants WHERE rowid = ?1", QUERIES * 4, pool);
+	int np = bench_draw(b, "applicants", "SELECT name FROM applicants WHERE rowid = ?1", QUERIES * 4, pool);
 	for (int i = 0; i < np && n < want * 4 / 10; i++)
 		if (utf8_count(pool[i]) == 2)
 			snprintf(q[n++], QMAX, "%s", pool[i]);
@@ -346,7 +346,7 @@ static int name_queries(struct bench *b, char (*q)[QMAX], int want)
 	for (int i = np - 1; i >= 0 && n < want * 8 / 10; i--)
 		if (utf8_count(pool[i]) == 3 && strlen(pool[i]) == 9)
 			snprintf(q[n++], QMAX, "%s", pool[i] + 3);
-	int ne = draw(b, "enterprises", "SELECT name FROM enterprises WHERE rowid = ?1", want / 10, pool);
+	int ne = bench_draw(b, "enterprises", "SELECT name FROM enterprises WHERE rowid = ?1", want / 10, pool);
 	for (int i = 0; i < ne && n < want * 9 / 10; i++) {
 		const char *s = pool[i];
 		if (strncmp(s, "深圳市", 9) == 0 && strlen(s) >= 15)
@@ -356,7 +356,7 @@ static int name_queries(struct bench *b, char (*q)[QMAX], int want)
 	}
 	while (n < want)
 		synth_miss_name(&b->rng, q[n++]);
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	return n;
 }
 
@@ -397,7 +397,7 @@ void fig_search_name_count(struct bench *b)
 void fig_page_next(struct bench *b)
 {
 	static char key[QUERIES][QMAX];
-	int n = draw(b, "applications", "SELECT id FROM applications WHERE rowid = ?1", QUERIES, key);
+	int n = bench_draw(b, "applications", "SELECT id FROM applications WHERE rowid = ?1", QUERIES, key);
 	double *ms = calloc((size_t)n + 1, sizeof *ms);
 	int short_pages = 0;
 	if (!ms)
@@ -463,27 +463,27 @@ void fig_queue_pending(struct bench *b)
 void fig_applicant_phone(struct bench *b)
 {
 	static char q[QUERIES][QMAX];
-	int n = draw(b, "applicants", "SELECT phone FROM applicants WHERE rowid = ?1", QUERIES * 9 / 10, q);
+	int n = bench_draw(b, "applicants", "SELECT phone FROM applicants WHERE rowid = ?1", QUERIES * 9 / 10, q);
 	while (n < QUERIES) {
 		synth_mobile(&b->rng, q[n]);
-		if (!exists(b, "SELECT 1 FROM applicants WHERE phone = ?1", q[n]))
+		if (!bench_exists(b, "SELECT 1 FROM applicants WHERE phone = ?1", q[n]))
 			n++;
 	}
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	search_figure(b, "applicant.phone", "find applicant by phone", APPLICANTS, q, n, t_app_exact);
 }
 
 void fig_applicant_id_number(struct bench *b)
 {
 	static char q[QUERIES][QMAX];
-	int n = draw(b, "applicants", "SELECT id_number FROM applicants WHERE rowid = ?1",
+	int n = bench_draw(b, "applicants", "SELECT id_number FROM applicants WHERE rowid = ?1",
 		     QUERIES * 9 / 10, q);
 	while (n < QUERIES) {
 		synth_id_number(&b->rng, rng_chance(&b->rng, 0.5), 1960, 2004, q[n]);
-		if (!exists(b, "SELECT 1 FROM applicants WHERE id_number = ?1", q[n]))
+		if (!bench_exists(b, "SELECT 1 FROM applicants WHERE id_number = ?1", q[n]))
 			n++;
 	}
-	shuffle(b, q, n);
+	bench_shuffle(b, q, n);
 	search_figure(b, "applicant.id_number", "find applicant by ID number", APPLICANTS, q, n,
 		      t_app_exact);
 }

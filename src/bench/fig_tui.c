@@ -257,6 +257,58 @@ static void tui_app_list(struct bench *b, struct tui *t)
 			(struct target){ 100, "issue 3: 2-character name search < 100 ms" }, note);
 }
 
+/*
+ * The review queue (menu 5, 待审核): issue 8's keystroke-to-redraw while
+ * scrolling a queue of 100,000 entries. The generated backlog holds about
+ * a tenth of the applications pending review, oldest first; the screen
+ * opens on the list (keys go to it), each Down past the screenful fetches
+ * the next row by key ("submitted_at|id"), PgDn a screenful.
+ */
+static void tui_queue(struct bench *b, struct tui *t)
+{
+	const char *what_open = "screen: open the review queue (menu 5)";
+	char note[160];
+	for (int i = 0; i < 3 && wait_text(t, MENU_TEXT, 300) < 0; i++)
+		keys(t, "Escape");
+	if (!capture(t, false) || !strstr(t->screen, MENU_TEXT) || !strstr(t->screen, " 5  审核队列")) {
+		bench_skip(b, "tui.queue.open", what_open, t_list,
+			   "no main menu with the review queue under key 5");
+		return;
+	}
+	double open[RUNS];
+	for (int i = 0; i < RUNS; i++) {
+		double t0 = clock_ms();
+		keys(t, "5");
+		double seen = wait_text(t, "SQ-" GEN_OFFICE, 10000);
+		if (seen < 0) {
+			bench_skip(b, "tui.queue.open", what_open, t_list, "no queue rows within 10 s");
+			return;
+		}
+		open[i] = seen - t0;
+		if (i + 1 < RUNS) {
+			keys(t, "Escape");
+			if (wait_text(t, MENU_TEXT, 5000) < 0) {
+				bench_skip(b, "tui.queue.open", what_open, t_list,
+					   "Esc did not return to the menu");
+				return;
+			}
+		}
+	}
+	snprintf(note, sizeof note, "from the key to the oldest pending applications on screen"
+		 " (%ld pending)", b->gen.by_status[APP_PENDING_REVIEW]);
+	samples_or_skip(b, "tui.queue.open", what_open, open, RUNS, t_list, note);
+	double down[80], pgdn[20];
+	for (int i = 0; i < 80; i++)
+		down[i] = key_to_redraw(t, "Down");
+	snprintf(note, sizeof note, "80 presses from the top of %ld pending: a screenful of highlight "
+		 "moves, then one fetched row each", b->gen.by_status[APP_PENDING_REVIEW]);
+	samples_or_skip(b, "tui.key.queue", "screen: Down in the review queue", down, 80, t_key, note);
+	for (int i = 0; i < 20; i++)
+		pgdn[i] = key_to_redraw(t, "NPage");
+	samples_or_skip(b, "tui.key.queue.pgdn", "screen: PgDn in the review queue", pgdn, 20, t_key,
+			"20 presses: a screenful fetched after the last row each time");
+}
+
 static bool tmux_found(void)
 {
 	char *argv[] = { "tmux", "-V", NULL };
@@ -319,12 +371,13 @@ void fig_tui(struct bench *b)
 		samples_or_skip(b, "tui.key.menu", "screen: Down / Up in the main menu", menu, 20, t_key,
 				"highlight and help text move");
 		tui_app_list(b, t);
+		tui_queue(b, t);
 		long kb = pane_rss_kb(t);
 		if (kb > 0) {
 			f = bench_value(b, "rss.ui", "peak RSS of the screen program", "MB",
 					(double)kb / 1024.0, NO_TARGET);
 			if (f)
-				bench_note(f, "VmHWM after start-up, login, the menu and the list");
+				bench_note(f, "VmHWM after start-up, login, the menu, the list and the queue");
 		}
 	}
 	tmux(t, false, "kill-server", NULL);

@@ -14,6 +14,7 @@
 
 #include "bench/synth.h"
 #include "model/application.h"
+#include "model/order.h"
 #include "store/audit.h"
 
 struct gen_event;
@@ -27,11 +28,16 @@ struct gen_audit {
 	size_t n, cap;
 	unsigned long long order;      /* ties keep the order of queueing */
 	long long last_ms;             /* of the last id made (ids keep rising) */
+	long long sync_ms;             /* entries from then on also go to the outbox */
+	long outbox;                   /* outbox rows written */
 };
 
-/* Embedded; begin reads the chain's head, done frees what is still queued. */
+/* Embedded; begin reads the chain's head, done frees what is still queued.
+ * Commands made at sync_ms or later are also written to the outbox (not
+ * pushed yet), with the record's id as payload. */
 enum status gen_audit_begin(struct gen_audit *ga, struct db *db, struct rng *rng,
-			    const struct actor *actors, long long now_ms, struct err *e);
+			    const struct actor *actors, long long now_ms, long long sync_ms,
+			    struct err *e);
 void gen_audit_done(struct gen_audit *ga);
 /* Queue an entry made at `ms` by actors[actor]. Takes before and after
  * (malloc'd, either may be NULL), also on failure. */
@@ -52,5 +58,23 @@ long gen_audit_count(const struct gen_audit *ga);
 char *gen_image_applicant(const char *phone, const char *name, const char *id_number,
 			  bool portal_password);
 char *gen_image_application(const struct application *a);
+/* The same with what the supervisor's commands add (svc/review.c, after):
+ * issued serial, courier, tracking number, collector. */
+char *gen_image_supervised(const struct application *a);
+/* svc/order.c order_json. */
+char *gen_image_order(const struct order *o);
+/* svc/payment.c payment_json with this state and reason, and "slip" (0 or
+ * 1; -1: none) and "refund_of" (NULL: none) as the commands add them. */
+char *gen_image_payment(const struct payment *p, const char *state, const char *reason, int slip,
+			const char *refund_of);
+/* svc/app_docs.c att_json. */
+char *gen_image_attachment(const char *owner_id, const char *doc_type, const char *name,
+			   const char *sha256, const char *mime, long long size);
+/* svc/stock.c key_json, with "number" when issued (NULLs: none), and a
+ * movement's image (move_audit). */
+char *gen_image_key(const char *serial, const char *state, const char *application_id,
+		    const char *number);
+char *gen_image_key_move(const char *kind, int count, const char *first, const char *last,
+			 const char *note);
 
 #endif
