@@ -10,7 +10,7 @@
 #   BENCH_KEEP=DIR                  keep the data directory in DIR (and reuse
 #                                   it next time with the same size and seed)
 #   TMPDIR                          where the scratch directory goes otherwise
-#                                   (about 5.5 GB at a million applications)
+#                                   (about 14 GB at a million applications)
 #   BENCH_ONLY=PREFIX               only the figures whose ids start so
 #   BENCH_SYNC=push,load,week       which sync figures run (default all)
 #   BENCH_SYNC_KEEP=1               keep the sync centres' databases and logs

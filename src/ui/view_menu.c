@@ -172,9 +172,17 @@ static const struct menu_item items[] = {
 };
 #define NITEMS ((int)(sizeof items / sizeof items[0]))
 
+/* The counts under the greeting are read when the menu shows again and
+ * at most this often while it stays: counting the queues of a million
+ * applications takes tens of milliseconds, too much for every key. */
+#define COUNTS_MAX_AGE_MS 30000.0
+
 struct menu {
 	struct view v;
 	int sel;
+	long counts[QUEUE__COUNT];
+	long transfers;
+	double counted_at;                /* clock_ms(); 0: count again */
 };
 
 static bool visible(const struct ui *ui, int i)
@@ -193,17 +201,22 @@ static void menu_draw(struct view *v, struct ui *ui)
 	ui_text(y, 4, COLS - 8, true, hello);
 	y++;
 	/* What waits: the supervisor's queues, or the clerk's own returns. */
-	long counts[QUEUE__COUNT];
-	struct queue_filter f;
-	memset(&f, 0, sizeof f);
-	if (!actor_can(&ui->actor, ROLE_SUPERVISOR))
-		snprintf(f.created_by, sizeof f.created_by, "%s", ui->actor.id);
-	svc_queue_counts(&ui->app->svc, &f, counts);
+	if (m->counted_at == 0 || clock_ms() - m->counted_at > COUNTS_MAX_AGE_MS) {
+		struct queue_filter f;
+		memset(&f, 0, sizeof f);
+		if (!actor_can(&ui->actor, ROLE_SUPERVISOR))
+			snprintf(f.created_by, sizeof f.created_by, "%s", ui->actor.id);
+		svc_queue_counts(&ui->app->svc, &f, m->counts);
+		m->transfers = actor_can(&ui->actor, ROLE_SUPERVISOR)
+				       ? svc_transfers_pending_count(&ui->app->svc) : 0;
+		m->counted_at = clock_ms();
+	}
+	const long *counts = m->counts;
 	char waits[256];
 	if (actor_can(&ui->actor, ROLE_SUPERVISOR)) {
 		snprintf(waits, sizeof waits, "待审核 %ld · 待制证 %ld · 待领取 %ld · 待寄出 %ld · 待核款 %ld",
 			 counts[QUEUE_PENDING], counts[QUEUE_TO_MAKE], counts[QUEUE_PICKUP],
-			 counts[QUEUE_POST], svc_transfers_pending_count(&ui->app->svc));
+			 counts[QUEUE_POST], m->transfers);
 	} else {
 		snprintf(waits, sizeof waits, "您录入的申请单：待审核 %ld · 已退回 %ld",
 			 counts[QUEUE_PENDING], counts[QUEUE_RETURNED]);
@@ -325,10 +338,17 @@ static int menu_action(struct view *v, struct ui *ui, enum action a)
 	return R_NONE;
 }
 
+/* Back from another screen: what waits may have changed. */
+static void menu_resume(struct view *v, struct ui *ui)
+{
+	(void)ui;
+	((struct menu *)v)->counted_at = 0;
+}
+
 static const enum action menu_actions[] = { ACT_OPEN, ACT_NONE };
 static const struct view_ops menu_ops = {
 	.name = "menu", .actions = menu_actions, .draw = menu_draw, .key = menu_key,
-	.action = menu_action,
+	.action = menu_action, .resume = menu_resume,
 };
 
 void view_menu_open(struct ui *ui)
