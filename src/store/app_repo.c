@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/name_search.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
@@ -275,17 +276,23 @@ bool app_filter_dates(struct app_filter *f, const char *from, const char *to, st
  */
 enum {
 	F_APPLICANT = 1, F_ENTERPRISE = 2, F_HOLDER = 4, F_NAME = 8, F_STATUS = 16, F_FROM = 32,
-	F_TO = 64, F_CREATOR = 128, F__ALL = 256,
+	F_TO = 64, F_CREATOR = 128,
+	F_LONG = 256,  /* name of more than 2 characters: LIKE checks the candidates */
+	F_BROAD = 512, /* name held by many parties: read the list in id order */
+	F_HUGE = 1024, /* by very many: and check each row by itself */
+	F__ALL = 2048,
 };
 static char *shapes[F__ALL][5][2];
 static pthread_mutex_t shapes_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static unsigned mask_of(const struct app_filter *f)
+static unsigned mask_of(const struct app_filter *f, const struct name_query *nq)
 {
 	return (f->applicant_id[0] ? F_APPLICANT : 0) | (f->enterprise_id[0] ? F_ENTERPRISE : 0) |
 	       (f->holder_code[0] ? F_HOLDER : 0) | (f->name[0] ? F_NAME : 0) |
 	       (f->status[0] ? F_STATUS : 0) | (f->id_from[0] ? F_FROM : 0) |
-	       (f->id_to[0] ? F_TO : 0) | (f->created_by[0] ? F_CREATOR : 0);
+	       (f->id_to[0] ? F_TO : 0) | (f->created_by[0] ? F_CREATOR : 0) |
+	       (f->name[0] && nq->longer ? F_LONG : 0) | (f->name[0] && nq->broad ? F_BROAD : 0) |
+	       (f->name[0] && nq->huge ? F_HUGE : 0);
 }
 
 static const char *shape(unsigned m, enum page_dir dir, bool count)
@@ -311,11 +318,36 @@ static const char *shape(unsigned m, enum page_dir dir, bool count)
 			buf_adds(&b, " AND a.id >= ?6");
 		if (m & F_TO)
 			buf_adds(&b, " AND a.id < ?7");
-		if (m & F_NAME)
-			/* Names are searched in the people and enterprise tables
-			 * (small), then applications by their indexed ids. */
-			buf_adds(&b, " AND (a.applicant_id IN (SELECT id FROM applicants WHERE name LIKE ?4)"
-				     " OR a.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ?4))");
+		if (m & F_NAME) {
+			/* The parties holding the name's piece (name_search.h),
+			 * then their applications by the indexed ids; or, when
+			 * they are many, the list in id order checked against
+			 * them ('+' keeps the planner off those indexes), which
+			 * stops at a page. */
+			const char *plus = m & F_BROAD ? "+" : "";
+			if ((m & F_HUGE) && (m & F_LONG))
+				buf_adds(&b, " AND (EXISTS (SELECT 1 FROM applicants p WHERE p.id = a.applicant_id"
+					     " AND p.name LIKE ?11 ESCAPE '\\') OR EXISTS (SELECT 1 FROM enterprises p"
+					     " WHERE p.id = a.enterprise_id AND p.name LIKE ?11 ESCAPE '\\'))");
+			else if (m & F_HUGE)
+				buf_adds(&b, " AND (EXISTS (SELECT 1 FROM name_grams WHERE gram = ?4 AND kind = 1"
+					     " AND party_id = a.applicant_id) OR EXISTS (SELECT 1 FROM name_grams"
+					     " WHERE gram = ?4 AND kind = 2 AND party_id = a.enterprise_id))");
+			else if (m & F_LONG)
+				buf_printf(&b, " AND (%sa.applicant_id IN (SELECT p.id FROM name_grams g"
+					       " JOIN applicants p ON p.id = g.party_id WHERE g.gram = ?4"
+					       " AND g.kind = 1 AND p.name LIKE ?11 ESCAPE '\\')"
+					       " OR %sa.enterprise_id IN (SELECT p.id FROM name_grams g"
+					       " JOIN enterprises p ON p.id = g.party_id WHERE g.gram = ?4"
+					       " AND g.kind = 2 AND p.name LIKE ?11 ESCAPE '\\'))",
+					   plus, plus);
+			else
+				buf_printf(&b, " AND (%sa.applicant_id IN (SELECT party_id FROM name_grams"
+					       " WHERE gram = ?4 AND kind = 1)"
+					       " OR %sa.enterprise_id IN (SELECT party_id FROM name_grams"
+					       " WHERE gram = ?4 AND kind = 2))",
+					   plus, plus);
+		}
 		if (!count) {
 			switch (dir) {
 			case PAGE_AFTER:
@@ -343,7 +375,8 @@ static const char *shape(unsigned m, enum page_dir dir, bool count)
 	return sql;
 }
 
-static void bind_filter(sqlite3_stmt *s, const struct app_filter *f, unsigned m)
+static void bind_filter(sqlite3_stmt *s, const struct app_filter *f, const struct name_query *nq,
+			unsigned m)
 {
 	if (m & F_APPLICANT)
 		db_bind_text(s, 1, f->applicant_id);
@@ -351,11 +384,10 @@ static void bind_filter(sqlite3_stmt *s, const struct app_filter *f, unsigned m)
 		db_bind_text(s, 2, f->enterprise_id);
 	if (m & F_HOLDER)
 		db_bind_text(s, 3, f->holder_code);
-	if (m & F_NAME) {
-		char like[PERSON_NAME_MAX + 4];
-		snprintf(like, sizeof like, "%%%s%%", f->name);
-		db_bind_text(s, 4, like);
-	}
+	if (m & F_NAME)
+		db_bind_text(s, 4, nq->gram);
+	if (m & F_LONG)
+		db_bind_text(s, 11, nq->like);
 	if (m & F_STATUS)
 		db_bind_text(s, 5, f->status);
 	if (m & F_FROM)
@@ -369,11 +401,14 @@ static void bind_filter(sqlite3_stmt *s, const struct app_filter *f, unsigned m)
 int app_repo_page(struct db *db, const struct app_filter *f, enum page_dir dir, const char *key,
 		  struct application *out, int max, struct err *e)
 {
-	unsigned m = mask_of(f);
+	struct name_query nq = { 0 };
+	if (f->name[0] && name_query_make(db, f->name, NAME_ANY, &nq, e) != ST_OK)
+		return -1;
+	unsigned m = mask_of(f, &nq);
 	sqlite3_stmt *s = db_prep(db, shape(m, dir, false), e);
 	if (!s)
 		return -1;
-	bind_filter(s, f, m);
+	bind_filter(s, f, &nq, m);
 	if (dir == PAGE_AFTER || dir == PAGE_BEFORE || dir == PAGE_AT)
 		db_bind_text(s, 8, key ? key : "");
 	sqlite3_bind_int(s, 9, max);
@@ -392,11 +427,15 @@ int app_repo_page(struct db *db, const struct app_filter *f, enum page_dir dir, 
 long app_repo_count(struct db *db, const struct app_filter *f)
 {
 	struct err e;
-	unsigned m = mask_of(f);
+	struct name_query nq = { 0 };
+	if (f->name[0] && name_query_make(db, f->name, NAME_ANY, &nq, &e) != ST_OK)
+		return -1;
+	/* Counting reads every match anyway: through the indexes. */
+	unsigned m = mask_of(f, &nq) & ~(unsigned)(F_BROAD | F_HUGE);
 	sqlite3_stmt *s = db_prep(db, shape(m, PAGE_FIRST, true), &e);
 	if (!s)
 		return -1;
-	bind_filter(s, f, m);
+	bind_filter(s, f, &nq, m);
 	long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	return n;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/name_search.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
@@ -148,17 +149,22 @@ enum status order_repo_by_number(struct db *db, const char *number, struct order
  * direction) and kept, so the statement cache prepares each only once.
  */
 enum { OF_STATUS = 1, OF_HOLDER = 2, OF_APPLICANT = 4, OF_NAME = 8, OF_FROM = 16, OF_TO = 32,
-       OF__ALL = 64 };
+       OF_LONG = 64,   /* name of more than 2 characters: LIKE checks the candidates */
+       OF_BROAD = 128, /* name held by many parties: read the list in id order */
+       OF_HUGE = 256,  /* by very many: and check each row by itself */
+       OF__ALL = 512 };
 static char *shapes[OF__ALL][5];
 static pthread_mutex_t shapes_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static unsigned mask_of(const struct order_filter *f)
+static unsigned mask_of(const struct order_filter *f, const struct name_query *nq)
 {
 	if (!f)
 		return 0;
 	return (f->status[0] ? OF_STATUS : 0) | (f->holder_code[0] ? OF_HOLDER : 0) |
 	       (f->applicant_id[0] ? OF_APPLICANT : 0) | (f->name[0] ? OF_NAME : 0) |
-	       (f->id_from[0] ? OF_FROM : 0) | (f->id_to[0] ? OF_TO : 0);
+	       (f->id_from[0] ? OF_FROM : 0) | (f->id_to[0] ? OF_TO : 0) |
+	       (f->name[0] && nq->longer ? OF_LONG : 0) | (f->name[0] && nq->broad ? OF_BROAD : 0) |
+	       (f->name[0] && nq->huge ? OF_HUGE : 0);
 }
 
 static const char *shape(unsigned m, enum page_dir dir)
@@ -179,10 +185,36 @@ static const char *shape(unsigned m, enum page_dir dir)
 			buf_adds(&b, " AND id >= ?6");
 		if (m & OF_TO)
 			buf_adds(&b, " AND id < ?7");
-		if (m & OF_NAME)
-			buf_adds(&b, " AND (holder_code IN (SELECT credit_code FROM enterprises"
-				     " WHERE name LIKE ?8) OR applicant_id IN (SELECT id FROM applicants"
-				     " WHERE name LIKE ?8))");
+		if (m & OF_NAME) {
+			/* As app_repo.c: the parties holding the name's piece
+			 * (name_search.h); many of them: the list in id order
+			 * checked against them ('+': not through the indexes);
+			 * very many: each row checked by itself. */
+			const char *plus = m & OF_BROAD ? "+" : "";
+			const char *like = m & OF_LONG ? " AND p.name LIKE ?9 ESCAPE '\\'" : "";
+			if ((m & OF_HUGE) && (m & OF_LONG))
+				buf_adds(&b, " AND (EXISTS (SELECT 1 FROM enterprises p"
+					     " WHERE p.credit_code = orders.holder_code AND p.name LIKE ?9 ESCAPE '\\')"
+					     " OR EXISTS (SELECT 1 FROM applicants p WHERE p.id = orders.applicant_id"
+					     " AND p.name LIKE ?9 ESCAPE '\\'))");
+			else if (m & OF_HUGE)
+				buf_adds(&b, " AND (EXISTS (SELECT 1 FROM enterprises p JOIN name_grams g"
+					     " ON g.party_id = p.id AND g.gram = ?8 AND g.kind = 2"
+					     " WHERE p.credit_code = orders.holder_code)"
+					     " OR EXISTS (SELECT 1 FROM name_grams WHERE gram = ?8 AND kind = 1"
+					     " AND party_id = orders.applicant_id))");
+			else if (m & OF_LONG)
+				buf_printf(&b, " AND (%sholder_code IN (SELECT p.credit_code FROM name_grams g"
+					       " JOIN enterprises p ON p.id = g.party_id WHERE g.gram = ?8"
+					       " AND g.kind = 2%s) OR %sapplicant_id IN (SELECT p.id FROM name_grams g"
+					       " JOIN applicants p ON p.id = g.party_id WHERE g.gram = ?8"
+					       " AND g.kind = 1%s))", plus, like, plus, like);
+			else
+				buf_printf(&b, " AND (%sholder_code IN (SELECT p.credit_code FROM name_grams g"
+					       " JOIN enterprises p ON p.id = g.party_id WHERE g.gram = ?8"
+					       " AND g.kind = 2) OR %sapplicant_id IN (SELECT party_id FROM name_grams"
+					       " WHERE gram = ?8 AND kind = 1))", plus, plus);
+		}
 		switch (dir) {
 		case PAGE_AFTER:
 			buf_adds(&b, " AND id < ?4 ORDER BY id DESC");
@@ -211,7 +243,10 @@ static const char *shape(unsigned m, enum page_dir dir)
 int order_repo_page(struct db *db, const struct order_filter *f, enum page_dir dir,
 		    const char *key, struct order *out, int max, struct err *e)
 {
-	unsigned m = mask_of(f);
+	struct name_query nq = { 0 };
+	if (f && f->name[0] && name_query_make(db, f->name, NAME_ANY, &nq, e) != ST_OK)
+		return -1;
+	unsigned m = mask_of(f, &nq);
 	const char *sql = shape(m, dir);
 	if (!sql) {
 		err_status(e, ST_NOMEM);
@@ -233,11 +268,10 @@ int order_repo_page(struct db *db, const struct order_filter *f, enum page_dir d
 		db_bind_text(s, 6, f->id_from);
 	if (m & OF_TO)
 		db_bind_text(s, 7, f->id_to);
-	if (m & OF_NAME) {
-		char like[PERSON_NAME_MAX + 4];
-		snprintf(like, sizeof like, "%%%s%%", f->name);
-		db_bind_text(s, 8, like);
-	}
+	if (m & OF_NAME)
+		db_bind_text(s, 8, nq.gram);
+	if (m & OF_LONG)
+		db_bind_text(s, 9, nq.like);
 	int n = 0, rc = SQLITE_DONE;
 	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		order_row(s, &out[n++]);

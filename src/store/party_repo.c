@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/name_search.h"
 #include "util/clock.h"
 
 #define APPLICANT_COLS "id, phone, name, id_number, email, address, postal_code," \
@@ -179,30 +180,48 @@ int applicant_repo_find(struct db *db, const char *id_number, const char *name, 
 		[PAGE_AT] = "SELECT " APPLICANT_COLS " FROM applicants WHERE id_number = ?1"
 			    " AND id_number <> '' AND (name, id) >= (?3, ?4) ORDER BY name, id LIMIT ?5",
 	};
-	static const char *const by_name[] = {
-		[PAGE_FIRST] = "SELECT " APPLICANT_COLS " FROM applicants WHERE name LIKE ?2"
-			       " ORDER BY name, id LIMIT ?5",
-		[PAGE_LAST] = "SELECT " APPLICANT_COLS " FROM applicants WHERE name LIKE ?2"
-			      " ORDER BY name DESC, id DESC LIMIT ?5",
-		[PAGE_AFTER] = "SELECT " APPLICANT_COLS " FROM applicants WHERE name LIKE ?2"
-			       " AND (name, id) > (?3, ?4) ORDER BY name, id LIMIT ?5",
-		[PAGE_BEFORE] = "SELECT " APPLICANT_COLS " FROM applicants WHERE name LIKE ?2"
-				" AND (name, id) < (?3, ?4) ORDER BY name DESC, id DESC LIMIT ?5",
-		[PAGE_AT] = "SELECT " APPLICANT_COLS " FROM applicants WHERE name LIKE ?2"
-			    " AND (name, id) >= (?3, ?4) ORDER BY name, id LIMIT ?5",
+	/*
+	 * A name: the applicants holding its rarest 2-character piece
+	 * (name_search.h), checked with LIKE when it is longer. Few: fetched
+	 * and sorted; many (more than NAME_BROAD_PARTIES): the (name, id)
+	 * index read in order and checked against them ('+' keeps the planner
+	 * from fetching them all first), which stops at a page.
+	 */
+#define BY_NAME(plus, like) { \
+		[PAGE_FIRST] = "SELECT " APPLICANT_COLS " FROM applicants WHERE " plus GRAM_IN like \
+			       " ORDER BY name, id LIMIT ?5", \
+		[PAGE_LAST] = "SELECT " APPLICANT_COLS " FROM applicants WHERE " plus GRAM_IN like \
+			      " ORDER BY name DESC, id DESC LIMIT ?5", \
+		[PAGE_AFTER] = "SELECT " APPLICANT_COLS " FROM applicants WHERE " plus GRAM_IN like \
+			       " AND (name, id) > (?3, ?4) ORDER BY name, id LIMIT ?5", \
+		[PAGE_BEFORE] = "SELECT " APPLICANT_COLS " FROM applicants WHERE " plus GRAM_IN like \
+				" AND (name, id) < (?3, ?4) ORDER BY name DESC, id DESC LIMIT ?5", \
+		[PAGE_AT] = "SELECT " APPLICANT_COLS " FROM applicants WHERE " plus GRAM_IN like \
+			    " AND (name, id) >= (?3, ?4) ORDER BY name, id LIMIT ?5", \
+	}
+#define GRAM_IN "id IN (SELECT party_id FROM name_grams WHERE gram = ?2 AND kind = 1)"
+#define LIKE_Q " AND name LIKE ?6 ESCAPE '\\'"
+	static const char *const by_name[2][2][5] = { /* [longer][broad][dir] */
+		{ BY_NAME("", ""), BY_NAME("+", "") },
+		{ BY_NAME("", LIKE_Q), BY_NAME("+", LIKE_Q) },
 	};
+#undef BY_NAME
+#undef GRAM_IN
+#undef LIKE_Q
 	bool by_number = id_number && *id_number;
 	if (!by_number && !(name && *name))
 		return 0;
-	const char *const *sql = by_number ? by_id : by_name;
-	sqlite3_stmt *s = db_prep(db, sql[dir], e);
+	struct name_query nq = { 0 };
+	if (!by_number && name_query_make(db, name, NAME_APPLICANT, &nq, e) != ST_OK)
+		return -1;
+	sqlite3_stmt *s = db_prep(db, by_number ? by_id[dir] : by_name[nq.longer][nq.broad][dir], e);
 	if (!s)
 		return -1;
-	char like[160] = "";
-	if (name && *name)
-		snprintf(like, sizeof like, "%%%s%%", name);
 	db_bind_text(s, 1, id_number ? id_number : "");
-	db_bind_text(s, 2, like);
+	if (!by_number)
+		db_bind_text(s, 2, nq.gram);
+	if (!by_number && nq.longer)
+		db_bind_text(s, 6, nq.like);
 	char kname[PERSON_NAME_MAX] = "", kid[UUID_LEN + 1] = "";
 	const char *sep = key ? strchr(key, '\x1f') : NULL;
 	if (sep) {
