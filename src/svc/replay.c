@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/entity_last.h"
 #include "store/party_repo.h"
 #include "store/staff_repo.h"
 #include "store/sync_tables.h"
@@ -35,6 +36,7 @@ static const char *table_of(const char *entity)
 		{ "order", "orders" }, { "payment", "payments" }, { "staff", "staff" },
 		{ "attachment", "attachments" }, { "enterprise", "enterprises" },
 		{ "price", "price_list" }, { "office", "offices" },
+		{ "certificate", "certificates" },
 	};
 	for (size_t i = 0; entity && i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i][0], entity) == 0)
@@ -73,6 +75,44 @@ static void centre_row(struct svc *svc, json_t *payload, struct op_result *out)
 		if (applicant_repo_by_phone(svc->db, phone, &other, &nf) == ST_OK)
 			out->row = row_by_id(svc, t, other.id);
 	}
+}
+
+/*
+ * The version an op's base must equal. Normally its own base. But a
+ * terminal's edits of a record made offline all carry the version it last
+ * pulled: the first moves the centre's version on, and the next would be
+ * refused as stale though nothing else touched the record. When the last
+ * change to the record was this terminal's op on the same base, and the
+ * record is still at the version that op left, the next one follows it:
+ * the record's current version is what it was made on.
+ */
+static long long expected_version(struct svc *svc, const struct sync_peer *peer,
+				  const struct op_result *op, long long base)
+{
+	const char *table = table_of(op->entity);
+	if (base <= 0 || !table || !op->entity_id[0])
+		return base;
+	struct entity_last l;
+	struct err nf;
+	if (entity_last_get(svc->db, op->entity_id, &l, &nf) != ST_OK ||
+	    strcmp(l.terminal_id, peer->terminal_id) != 0 || l.base_version != base)
+		return base;
+	long long now = entity_version(svc->db, table, op->entity_id);
+	return now > 0 && now == l.version_after ? now : base;
+}
+
+/* An applied op that edited a record (it had a base): what it left, for
+ * expected_version. */
+static enum status remember_change(struct svc *svc, const struct sync_peer *peer,
+				   const struct op_result *op, long long base, struct err *e)
+{
+	const char *table = table_of(op->entity);
+	if (base <= 0 || !table || !op->entity_id[0])
+		return ST_OK;
+	struct entity_last l = { .base_version = base };
+	snprintf(l.terminal_id, sizeof l.terminal_id, "%s", peer->terminal_id);
+	l.version_after = entity_version(svc->db, table, op->entity_id);
+	return l.version_after > 0 ? entity_last_put(svc->db, op->entity_id, &l, e) : ST_OK;
 }
 
 /* Failures of the centre itself rather than refusals of the op. */
@@ -274,7 +314,7 @@ enum status svc_replay(struct svc *svc, const struct sync_peer *peer, json_t *op
 		struct err ce;
 		err_clear(&ce);
 		clock_override(when);
-		svc->expect_version = (long)base;
+		svc->expect_version = (long)expected_version(svc, peer, out, base);
 		if (cmd == &cmd_setup_init) {
 			st = replay_setup(svc, peer, payload, &ce);
 		} else {
@@ -292,6 +332,12 @@ enum status svc_replay(struct svc *svc, const struct sync_peer *peer, json_t *op
 		/* The centre failed, not the op (disk full, I/O, a busy or
 		 * damaged database): recorded, it would stay refused for ever.
 		 * Not recorded, the terminal sends it again later. */
+		if (transient(st)) {
+			*e = ce;
+			return st;
+		}
+		if (st == ST_OK)
+			st = remember_change(svc, peer, out, base, &ce);
 		if (transient(st)) {
 			*e = ce;
 			return st;

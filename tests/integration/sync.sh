@@ -172,6 +172,25 @@ same "SZFT applications" "SELECT id, status, agreement_version, version FROM app
 same "paper documents" "SELECT application_id, doc_type FROM application_paper_docs WHERE application_id = '$x_id'" \
 	a "SELECT application_id, doc_type FROM application_paper_docs WHERE application_id = '$x_id'"
 
+# ---- a chain of offline edits on one pulled version: not stale ----
+# Each op carries the version the terminal last pulled; the first moves the
+# centre's version on. The next ones follow it: accepted, as nothing else
+# touched the record (the stale case, another terminal in between, is above).
+app_y=$(tq a "SELECT number FROM applications WHERE number <> '$app_x' AND number LIKE 'SQ-SZFT-%' ORDER BY number LIMIT 1")
+y_id=$(tq a "SELECT id FROM applications WHERE number = '$app_y'")
+[ "$(tq a "SELECT version > 0 FROM applications WHERE id = '$y_id'")" = 1 ] || die "$app_y not pulled"
+expect_rc 0 term a --user admin_a application agree "$app_y"
+expect_rc 0 term a --user admin_a application paper "$app_y" holder_id
+expect_rc 0 term a --user admin_a application submit "$app_y"
+[ "$(tq a "SELECT count(DISTINCT base_version) FROM outbox WHERE entity_id = '$y_id' AND state = 'pending'")" = 1 ] ||
+	die "the three edits do not share the pulled version"
+expect_rc 0 term a sync
+has "冲突 0"
+[ "$(cq "SELECT status FROM applications WHERE id = '$y_id'")" = pending_review ] || die "the chain did not reach the centre"
+expect_rc 0 term a sync
+same "the chained record" "SELECT id, status, agreement_version, version FROM applications WHERE id = '$y_id'" \
+	a "SELECT id, status, agreement_version, version FROM applications WHERE id = '$y_id'"
+
 # ---- an attachment: the op waits for its file; the upload resumes ----
 size=$((2621440))
 { printf '%%PDF-1.4\n'; head -c $((size - 16)) /dev/urandom; printf '\n%%%%EOF\n'; } >"$T/scan.pdf"
