@@ -20,6 +20,7 @@
 #include "util/clock.h"
 #include "ui/print_ui.h"
 #include "ui/view_form.h"
+#include "ui/view_app_int.h"
 #include "ui/views.h"
 
 #define MAX_ATT 64
@@ -320,185 +321,6 @@ static int key(struct view *v, struct ui *ui, const struct key *k)
 	return R_NONE;
 }
 
-/* ---- forms opened from here ---- */
-
-static int attach_save(struct form_view *fv, struct ui *ui)
-{
-	char *type = formw_get(&fv->w, "doc_type"), *path = formw_get(&fv->w, "path");
-	enum doc_type t = DOC_OTHER;
-	doc_type_parse(type, &t);
-	struct err e;
-	err_clear(&e);
-	enum status st = svc_attach_file(&ui->app->svc, &ui->actor, ui->app->data_dir, fv->ref, t,
-					 path, NULL, &e);
-	free(type);
-	free(path);
-	if (st != ST_OK) {
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	ui_flash(ui, false, "扫描件已添加到“%s”。", doc_type_label(t));
-	return R_HANDLED | R_CLOSE;
-}
-
-/* F6: offer the newest file of the scan folder, then the next older. */
-static int attach_pick(struct form_view *fv, struct ui *ui, enum action a)
-{
-	(void)a;
-	char path[4096];
-	struct err e;
-	err_clear(&e);
-	if (ui_scan_pick(ui, fv->pick++, path, sizeof path, &e))
-		formw_set(&fv->w, "path", path);
-	else
-		formw_error(&fv->w, "path", err_text(&e));
-	return R_HANDLED;
-}
-
-static int reason_cancel(struct form_view *fv, struct ui *ui)
-{
-	char *reason = formw_get(&fv->w, "reason");
-	struct err e;
-	err_clear(&e);
-	enum status st = svc_application_cancel(&ui->app->svc, &ui->actor, fv->ref, reason, &e);
-	free(reason);
-	if (st != ST_OK) {
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	ui_flash(ui, false, "申请单已取消。");
-	return R_HANDLED | R_CLOSE;
-}
-
-/* F6 in the review form: the next reason template, to edit before sending. */
-static int review_pick(struct form_view *fv, struct ui *ui, enum action a)
-{
-	(void)a;
-	struct err e;
-	char **reasons = svc_return_reasons_for(ui->app, &e);
-	int n = 0;
-	while (reasons && reasons[n])
-		n++;
-	if (n == 0) {
-		svc_reasons_free(reasons);
-		return R_HANDLED;
-	}
-	formw_set(&fv->w, "decision", "return");
-	formw_set(&fv->w, "reason", reasons[fv->pick++ % n]);
-	formw_focus(&fv->w, "reason");
-	if (e.st != ST_OK)
-		ui_flash(ui, true, "%s", err_text(&e));
-	else
-		ui_flash(ui, false, "常用退回原因 %d/%d；可直接修改，再按 F6 换一条。", (fv->pick - 1) % n + 1, n);
-	svc_reasons_free(reasons);
-	return R_HANDLED;
-}
-
-/* The certificate made and, when a KEY serial is given, that blank KEY
- * issued from stock: one transaction, so that nothing is half-done (the
- * application is not marked made when the KEY cannot be issued). */
-static int make_save(struct form_view *fv, struct ui *ui)
-{
-	char *serial = formw_get(&fv->w, "serial"), *key = formw_get(&fv->w, "key_serial");
-	struct svc *svc = &ui->app->svc;
-	bool with_key = key && *key;
-	struct err e;
-	err_clear(&e);
-	enum status st = svc_batch_begin(svc, &e);
-	if (st == ST_OK)
-		st = svc_application_make(svc, &ui->actor, fv->ref, serial, &e);
-	if (st == ST_OK && with_key) {
-		st = svc_stock_issue(svc, &ui->actor, fv->ref, key, &e);
-		if (st != ST_OK && !e.field[0])
-			snprintf(e.field, sizeof e.field, "key_serial");
-	}
-	if (st == ST_OK)
-		st = svc_batch_commit(svc, &e);
-	else
-		svc_batch_rollback(svc);
-	free(serial);
-	if (st != ST_OK) {
-		free(key);
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	struct stock_key k;
-	if (with_key && svc_stock_of_application(svc, fv->ref, &k, &e) == ST_OK)
-		ui_flash(ui, false, "已登记制证并发放 KEY %s，申请单可领取。", k.serial);
-	else
-		ui_flash(ui, false, "已登记制证，申请单可领取。");
-	free(key);
-	return R_HANDLED | R_CLOSE;
-}
-
-static int ship_save(struct form_view *fv, struct ui *ui)
-{
-	char *courier = formw_get(&fv->w, "courier"), *no = formw_get(&fv->w, "tracking_no");
-	struct err e;
-	err_clear(&e);
-	enum status st = svc_application_ship(&ui->app->svc, &ui->actor, fv->ref, courier, no, &e);
-	free(courier);
-	free(no);
-	if (st != ST_OK) {
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	ui_flash(ui, false, "已登记寄出。");
-	return R_HANDLED | R_CLOSE;
-}
-
-static int collect_save(struct form_view *fv, struct ui *ui)
-{
-	char *name = formw_get(&fv->w, "name"), *idn = formw_get(&fv->w, "id_number");
-	struct err e;
-	err_clear(&e);
-	enum status st = svc_application_collect(&ui->app->svc, &ui->actor, fv->ref, name, idn, &e);
-	free(name);
-	free(idn);
-	if (st != ST_OK) {
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	ui_flash(ui, false, "已登记领取。");
-	return R_HANDLED | R_CLOSE;
-}
-
-static int authorise_save(struct form_view *fv, struct ui *ui)
-{
-	char *name = formw_get(&fv->w, "name"), *idn = formw_get(&fv->w, "id_number");
-	struct err e;
-	err_clear(&e);
-	enum status st = svc_application_authorise(&ui->app->svc, &ui->actor, fv->ref, name, idn,
-						   &e);
-	bool cleared = !name || !*name;
-	free(name);
-	free(idn);
-	if (st != ST_OK) {
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	ui_flash(ui, false, cleared ? "已取消授权领取人。" : "已登记授权领取人。");
-	return R_HANDLED | R_CLOSE;
-}
-
-static int review_save(struct form_view *fv, struct ui *ui)
-{
-	char *decision = formw_get(&fv->w, "decision"), *reason = formw_get(&fv->w, "reason");
-	struct err e;
-	err_clear(&e);
-	bool accept = decision && strcmp(decision, "accept") == 0;
-	enum status st = accept ? svc_application_accept(&ui->app->svc, &ui->actor, fv->ref, &e)
-				: svc_application_return(&ui->app->svc, &ui->actor, fv->ref, reason, &e);
-	free(decision);
-	free(reason);
-	if (st != ST_OK) {
-		formw_show_err(&fv->w, &e);
-		return R_HANDLED;
-	}
-	ui_flash(ui, false, accept ? "已受理。" : "已退回，受理员会在退回列表中看到原因。");
-	return R_HANDLED | R_CLOSE;
-}
-
 struct detach {
 	char id[UUID_LEN + 1];
 };
@@ -653,7 +475,7 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		return R_HANDLED;
 	case ACT_ATTACH: {
 		struct form_view *fv = form_view_open_ref(ui, "attach", "添加扫描件",
-			"文件类型按内容识别（PDF、JPEG、PNG），每份不超过 20 MB。", attach_save, av->app.id, NULL);
+			"文件类型按内容识别（PDF、JPEG、PNG），每份不超过 20 MB。", view_app_attach_save, av->app.id, NULL);
 		if (!fv)
 			return R_HANDLED;
 		char choices[1024];
@@ -676,7 +498,7 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		}
 		formw_focus(&fv->w, "path");
 		static const enum action extra[] = { ACT_PICK, ACT_NONE };
-		form_view_actions(fv, extra, attach_pick);
+		form_view_actions(fv, extra, view_app_attach_pick);
 		return R_HANDLED;
 	}
 	case ACT_PAPER: {
@@ -702,17 +524,17 @@ static int action(struct view *v, struct ui *ui, enum action a)
 	case ACT_CANCEL_APP: {
 		char intro[160];
 		snprintf(intro, sizeof intro, "取消申请单 %s。取消后不能恢复。", av->app.number);
-		form_view_open_ref(ui, "reason", "取消申请单", intro, reason_cancel, av->app.id, NULL);
+		form_view_open_ref(ui, "reason", "取消申请单", intro, view_app_reason_cancel, av->app.id, NULL);
 		return R_HANDLED;
 	}
 	case ACT_REVIEW: {
 		char intro[200];
 		snprintf(intro, sizeof intro, "审核申请单 %s（%s）。请先核对材料。", av->app.number,
 			 av->app.holder_name);
-		struct form_view *fv = form_view_open_ref(ui, "review", "审核", intro, review_save, av->app.id, NULL);
+		struct form_view *fv = form_view_open_ref(ui, "review", "审核", intro, view_app_review_save, av->app.id, NULL);
 		if (fv) {
 			static const enum action pick[] = { ACT_PICK, ACT_NONE };
-			form_view_actions(fv, pick, review_pick);
+			form_view_actions(fv, pick, view_app_review_pick);
 		}
 		return R_HANDLED;
 	}
@@ -720,7 +542,7 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		char intro[400];
 		snprintf(intro, sizeof intro, "申请单 %s（%s）的证书已制作：登记新证书的序列号，"
 			 "以及从本受理点库存发给申请人的 KEY。", av->app.number, av->app.holder_name);
-		form_view_open_ref(ui, "make", "制证完成", intro, make_save, av->app.id, NULL);
+		form_view_open_ref(ui, "make", "制证完成", intro, view_app_make_save, av->app.id, NULL);
 		return R_HANDLED;
 	}
 	case ACT_COMPLETE: {
@@ -735,7 +557,7 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		mask_mobile(av->app.recipient_phone, rp);
 		snprintf(intro, sizeof intro, "寄给 %s（%s）%s。", av->app.recipient, rp,
 			 av->app.recipient_address);
-		form_view_open_ref(ui, "ship", "登记寄出", intro, ship_save, av->app.id, NULL);
+		form_view_open_ref(ui, "ship", "登记寄出", intro, view_app_ship_save, av->app.id, NULL);
 		return R_HANDLED;
 	}
 	case ACT_COLLECT: {
@@ -743,14 +565,14 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		snprintf(intro, sizeof intro, "请核对领取人的身份证原件。可领取的人：经办人 %s%s%s%s。",
 			 av->applicant.name, av->app.subject == SUBJECT_PERSONAL ? "、持证人" : "",
 			 av->app.authorised_name[0] ? "、授权领取人 " : "", av->app.authorised_name);
-		struct form_view *fv = form_view_open_ref(ui, "collect", "登记领取", intro, collect_save, av->app.id, NULL);
+		struct form_view *fv = form_view_open_ref(ui, "collect", "登记领取", intro, view_app_collect_save, av->app.id, NULL);
 		if (fv)
 			formw_set(&fv->w, "name", av->applicant.name);
 		return R_HANDLED;
 	}
 	case ACT_AUTHORISE: {
 		struct form_view *fv = form_view_open_ref(ui, "authorise", "代领人",
-			"授权委托书中指定由他人领取证书时，登记被授权人的姓名和身份证号。", authorise_save, av->app.id, NULL);
+			"授权委托书中指定由他人领取证书时，登记被授权人的姓名和身份证号。", view_app_authorise_save, av->app.id, NULL);
 		if (fv) {
 			formw_set(&fv->w, "name", av->app.authorised_name);
 			formw_set(&fv->w, "id_number", av->app.authorised_id_number);
