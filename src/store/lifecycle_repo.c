@@ -50,12 +50,36 @@ static const char *const page_sql[] = {
 	[PAGE_AT] = PAGE_SQL(" AND (c.not_after, c.id) >= (?5, ?6)"
 			     " ORDER BY c.not_after, c.id LIMIT ?7"),
 };
-/* Four windows in one pass over the span ?1..?2 that holds them all. */
-static const char counts_sql[] =
-	"SELECT coalesce(sum(c.not_after BETWEEN ?5 AND ?6), 0),"
-	" coalesce(sum(c.not_after BETWEEN ?7 AND ?8), 0),"
-	" coalesce(sum(c.not_after BETWEEN ?9 AND ?10), 0),"
-	" coalesce(sum(c.not_after BETWEEN ?11 AND ?12), 0)" WHERE;
+/*
+ * Four windows in one pass over the span ?1..?2 that holds them all, the
+ * worklist's conditions with only the filters set (a condition "?3 = ''
+ * OR p.office_id = ?3" still reads the applicant's row, and "?4 = 0 OR ...
+ * c.id" the certificate's, for every certificate in the span): so
+ * certificates_expiry (migration 0012) covers the certificate, the
+ * applicant is only looked up in its key, and the application's kind is
+ * checked on the index entries of its serial ('+': one seek, not one per
+ * kind).
+ */
+#define COUNTS_SQL(office, contacted)                                                        \
+	"SELECT coalesce(sum(c.not_after BETWEEN ?5 AND ?6), 0),"                           \
+	" coalesce(sum(c.not_after BETWEEN ?7 AND ?8), 0),"                                  \
+	" coalesce(sum(c.not_after BETWEEN ?9 AND ?10), 0),"                                 \
+	" coalesce(sum(c.not_after BETWEEN ?11 AND ?12), 0)"                                 \
+	" FROM certificates c JOIN applicants p ON p.id = c.applicant_id"                    \
+	" WHERE c.revoked_at IS NULL AND c.applicant_id IS NOT NULL"                         \
+	" AND c.not_after >= ?1 AND c.not_after <= ?2" office contacted                      \
+	" AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.cert_serial = c.serial"       \
+	" AND a.cert_serial <> '' AND +a.kind IN ('renewal', 'revoke')"                      \
+	" AND a.status NOT IN ('draft', 'cancelled'))"
+#define COUNTS_OFFICE " AND p.office_id = ?3"
+#define COUNTS_CONTACTED                                                                     \
+	" AND (?4 = 2) = EXISTS (SELECT 1 FROM certificate_contacts k"                       \
+	"   WHERE k.certificate_id = c.id AND k.kind = 'contact')"
+/* [office set][contacted set] */
+static const char *const counts_sql[2][2] = {
+	{ COUNTS_SQL("", ""), COUNTS_SQL("", COUNTS_CONTACTED) },
+	{ COUNTS_SQL(COUNTS_OFFICE, ""), COUNTS_SQL(COUNTS_OFFICE, COUNTS_CONTACTED) },
+};
 
 static void row_read(sqlite3_stmt *s, struct lc_row *r)
 {
@@ -156,7 +180,8 @@ enum status lifecycle_repo_counts(struct db *db, const struct lc_where *w,
 {
 	for (int i = 0; i < 4; i++)
 		out[i] = -1;
-	sqlite3_stmt *s = db_prep(db, counts_sql, e);
+	bool office = w->office_id && *w->office_id;
+	sqlite3_stmt *s = db_prep(db, counts_sql[office][w->contacted != 0], e);
 	if (!s)
 		return e->st;
 	bind_where(s, w);

@@ -279,6 +279,19 @@ static long win(enum lc_window w, int contacted, const char *office)
 	return n;
 }
 
+/* Every tab under every filter: the counts (one statement per filter set)
+ * are the rows its worklist holds (win asserts it); returns their sum. */
+static long every_window(void)
+{
+	const char *offices[] = { NULL, clerk.office_id, "0190a4c0-0000-7000-8000-00000000ffff" };
+	long sum = 0;
+	for (int w = 0; w < LC__WINDOWS; w++)
+		for (int c = LC_CONTACT_ANY; c <= LC_CONTACT_DONE; c++)
+			for (int o = 0; o < 3; o++)
+				sum += win((enum lc_window)w, c, offices[o]);
+	return sum;
+}
+
 static void test_worklist(void)
 {
 	at(NOW_ISO);
@@ -348,6 +361,7 @@ static void test_worklist(void)
 					ST_OK);
 	CU_ASSERT_EQUAL_FATAL(svc_application_submit(&svc, &clerk, app_id, &e), ST_OK);
 	CU_ASSERT_EQUAL(win(LC_WITHIN_30, 0, NULL), 0);
+	CU_ASSERT_TRUE(every_window() > 0);
 	struct lc_reminder rem;
 	CU_ASSERT_EQUAL(svc_lifecycle_remind(&svc, gw, &clerk, ids[0], &rem, &e), ST_STATE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, number));
@@ -378,6 +392,7 @@ static void test_contacts(void)
 	CU_ASSERT_EQUAL(count("SELECT count(*) FROM outbox WHERE command = 'certificate.contact@1'"), 1);
 	CU_ASSERT_EQUAL(win(LC_WITHIN_60, LC_CONTACT_DONE, NULL), 1);
 	CU_ASSERT_EQUAL(win(LC_WITHIN_60, LC_CONTACT_NOT, NULL), 1);
+	CU_ASSERT_TRUE(every_window() > 0);
 	struct lc_row r;
 	CU_ASSERT_EQUAL(svc_lifecycle_get(&svc, ids[1], &r, &e), ST_OK);
 	CU_ASSERT_TRUE(r.contacted);

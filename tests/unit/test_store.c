@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "store/audit.h"
+#include "store/audit_query.h"
 #include "store/db.h"
 #include "store/outbox.h"
 #include "store/settings.h"
@@ -328,6 +329,144 @@ static void test_tx_rollback(void)
 	db_close(db);
 }
 
+/* ---- the audit screen's filters: one statement per combination ---- */
+
+/* The statement every filter used before (one for all, no index). */
+static int audit_page_old(struct db *db, const struct audit_where *w, enum page_dir dir,
+			  long long key, long long *seqs, int max)
+{
+#define OLD_COLS "SELECT seq FROM audit_log WHERE (?1 = '' OR actor_name = ?1)" \
+	" AND (?2 = '' OR entity_id = ?2) AND (?3 = '' OR at >= ?3) AND (?4 = '' OR at < ?4)"
+	static const char *const sql[] = {
+		[PAGE_FIRST] = OLD_COLS " ORDER BY seq DESC LIMIT ?6",
+		[PAGE_LAST] = OLD_COLS " ORDER BY seq LIMIT ?6",
+		[PAGE_AFTER] = OLD_COLS " AND seq < ?5 ORDER BY seq DESC LIMIT ?6",
+		[PAGE_BEFORE] = OLD_COLS " AND seq > ?5 ORDER BY seq LIMIT ?6",
+		[PAGE_AT] = OLD_COLS " AND seq <= ?5 ORDER BY seq DESC LIMIT ?6",
+	};
+#undef OLD_COLS
+	struct err e;
+	sqlite3_stmt *s = db_prep(db, sql[dir], &e);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, w->actor);
+	db_bind_text(s, 2, w->entity_id);
+	db_bind_text(s, 3, w->from);
+	db_bind_text(s, 4, w->to);
+	sqlite3_bind_int64(s, 5, key);
+	sqlite3_bind_int(s, 6, max);
+	int n = 0;
+	while (n < max && sqlite3_step(s) == SQLITE_ROW)
+		seqs[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	page_order(dir, seqs, sizeof seqs[0], n);
+	return n;
+}
+
+static void test_audit_filters_same_rows(void)
+{
+	struct db *db = mem();
+	struct err e;
+	/* 3000 entries over 30 days, by 5 people about 40 records; every 7th
+	 * written late (its `at` a day or two before its neighbours', as
+	 * entries arriving out of order would be), some at midnight exactly. */
+	static const char *const names[] = { "clerk1", "clerk2", "super1", "证书注销任务", "Clerk1" };
+	unsigned r = 12345;
+	sqlite3_stmt *ins = db_prep(db, "INSERT INTO audit_log (seq, id, at, actor_id, actor_name,"
+					" office_id, terminal_id, action, entity, entity_id, before, after,"
+					" prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, 'o', 't', 'x.y', 'application',"
+					" ?6, NULL, '{}', 'p', 'h')", &e);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	CU_ASSERT_EQUAL_FATAL(db_begin(db, &e), ST_OK);
+	for (int i = 1; i <= 3000; i++) {
+		r = r * 1103515245u + 12345u;
+		long t = (long)i * 864; /* 30 days over the log */
+		if (i % 7 == 0)
+			t -= 86400 + (long)(r >> 8) % 86400;
+		if (t < 0)
+			t = 0;
+		if (i % 50 == 0)
+			t -= t % 86400;
+		char at[32], id[40], ent[40];
+		snprintf(at, sizeof at, "2026-10-%02ldT%02ld:%02ld:%02ldZ", 1 + t / 86400, t % 86400 / 3600,
+			 t % 3600 / 60, t % 60);
+		snprintf(id, sizeof id, "id-%d", i);
+		snprintf(ent, sizeof ent, "rec-%u", (r >> 16) % 40);
+		sqlite3_bind_int(ins, 1, i);
+		db_bind_text(ins, 2, id);
+		db_bind_text(ins, 3, at);
+		db_bind_text(ins, 4, (r >> 4) % 3 ? "actor-a" : "actor-b");
+		db_bind_text(ins, 5, names[(r >> 12) % 5]);
+		db_bind_text(ins, 6, ent);
+		CU_ASSERT_EQUAL(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	CU_ASSERT_EQUAL_FATAL(db_commit(db, &e), ST_OK);
+
+	static const char *const actors[] = { "", "clerk1", "证书注销任务", "clerk9" };
+	static const char *const ents[] = { "", "rec-7", "rec-39", "rec-99" };
+	static const char *const ranges[][2] = {
+		{ "", "" }, { "2026-10-05T00:00:00Z", "2026-10-06T00:00:00Z" },
+		{ "2026-10-05T00:00:00Z", "2026-10-12T00:00:00Z" }, { "2026-10-20T00:00:00Z", "" },
+		{ "", "2026-10-03T00:00:00Z" }, { "2026-11-05T00:00:00Z", "2026-11-06T00:00:00Z" },
+		{ "2026-10-09T00:00:00Z", "2026-10-09T00:00:00Z" },
+	};
+	static const long long keys[] = { 0, 1, 2, 777, 1500, 2999, 3000, 3001 };
+	int compared = 0, nonempty = 0;
+	struct audit_row rows[40];
+	long long want[40];
+	for (size_t a = 0; a < sizeof actors / sizeof *actors; a++)
+		for (size_t n = 0; n < sizeof ents / sizeof *ents; n++)
+			for (size_t g = 0; g < sizeof ranges / sizeof *ranges; g++)
+				for (int dir = PAGE_FIRST; dir <= PAGE_AT; dir++)
+					for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+						if ((dir == PAGE_FIRST || dir == PAGE_LAST) && k > 0)
+							break;
+						struct audit_where w = { actors[a], ents[n], ranges[g][0],
+									 ranges[g][1] };
+						int max = 1 + (int)((a + n + g + k) % 3) * 19;
+						int old = audit_page_old(db, &w, (enum page_dir)dir, keys[k], want, max);
+						int got = audit_page(db, &w, (enum page_dir)dir, keys[k], rows, max, &e);
+						CU_ASSERT_EQUAL(got, old);
+						for (int i = 0; i < got && i < old; i++)
+							CU_ASSERT_EQUAL(rows[i].seq, want[i]);
+						if (got > 0)
+							audit_rows_done(rows, got);
+						compared++;
+						nonempty += old > 0;
+					}
+	CU_ASSERT_TRUE(compared > 1000);
+	CU_ASSERT_TRUE(nonempty > compared / 5);
+	/* Walking a whole filtered list page by page gives the old list. */
+	struct audit_where w = { "clerk1", "", "2026-10-05T00:00:00Z", "2026-10-12T00:00:00Z" };
+	long long key = 0;
+	int total = 0;
+	for (;;) {
+		int got = audit_page(db, &w, key ? PAGE_AFTER : PAGE_FIRST, key, rows, 7, &e);
+		int old = audit_page_old(db, &w, key ? PAGE_AFTER : PAGE_FIRST, key, want, 7);
+		CU_ASSERT_EQUAL_FATAL(got, old);
+		for (int i = 0; i < got; i++)
+			CU_ASSERT_EQUAL(rows[i].seq, want[i]);
+		total += got;
+		if (got > 0)
+			audit_rows_done(rows, got);
+		if (got < 7)
+			break;
+		key = rows[got - 1].seq;
+	}
+	CU_ASSERT_TRUE(total > 20);
+	db_close(db);
+}
+
+/* Each filter is read through an index, not by reading the log. */
+static void test_audit_filters_plans(void)
+{
+	struct db *db = mem();
+	CU_ASSERT_EQUAL(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
+				    " ('audit_entity_seq', 'audit_actor_name')"), 2);
+	db_close(db);
+}
+
 void suite_store(void)
 {
 	UNIT_SUITE("store", NULL, NULL,
@@ -338,5 +477,7 @@ void suite_store(void)
 		   { "audit batch: head once, savepoints roll it back", test_audit_batch },
 		   { "outbox and settings", test_outbox_and_settings },
 		   { "prepared statement cache", test_prep_cache },
-		   { "transaction rollback", test_tx_rollback });
+		   { "transaction rollback", test_tx_rollback },
+		   { "audit filters: same rows as one statement for all", test_audit_filters_same_rows },
+		   { "audit filters: their indexes exist", test_audit_filters_plans });
 }
