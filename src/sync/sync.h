@@ -58,9 +58,11 @@ enum status sync_opts_from_config(const struct config *cfg, struct sync_opts *ou
 
 /* Make sure the blob file `sha256` is on this terminal: fetch it from the
  * centre when absent (GET /v1/blobs/SHA, hash-checked, written atomically).
- * Runs on the calling thread within the sync timeouts. ST_STATE when not
+ * Runs on the calling thread within the sync timeouts, stretched for a big
+ * file (`size` bytes, 0 when unknown) as for a slow line. ST_STATE when not
  * enrolled, ST_NOT_FOUND when the centre does not have it yet. */
-enum status sync_blob_fetch(struct app *app, const char *sha256, struct err *e);
+enum status sync_blob_fetch(struct app *app, const char *sha256, long long size,
+			    struct err *e);
 /* svc_attachment_copy (svc/attach_file.h), fetching the file from the
  * centre first when it is not on this terminal (another office scanned
  * it); `fetching`, when given, is called before the download (a screen

@@ -185,6 +185,25 @@ ctl pass
 converged a
 ok "every op at the centre once after all the cuts"
 
+# ---- a slow line: a scan fetched from the centre outlasts the request timeout ----
+# A file comes down within the timeout plus its size at 64 KiB/s, not the
+# bare timeout: 400 KB at 100 KB/s takes 4 s, twice the 2 s limit.
+printf '%s\n' "sync.noproxy = *" "sync.timeout_ms = $TIMEOUT_MS" >"$T/a/certdesk.conf"
+N=$(tq a "SELECT number FROM applications ORDER BY number LIMIT 1")
+{ printf '%%PDF-1.4\n%% scan\n'; head -c 400000 /dev/urandom; printf '\n%%%%EOF\n'; } >"$T/slow-scan.pdf"
+expect_rc 0 term a --user admin_a application attach "$N" holder_id "$T/slow-scan.pdf"
+expect_rc 0 term a sync
+sha=$(sha256sum "$T/slow-scan.pdf" | cut -d' ' -f1)
+rm -f "$T/a/blobs/${sha:0:2}/${sha:2:2}/$sha"
+ctl "slow 100000"
+t0=$(now_ms)
+expect_rc 0 term a --user admin_a application export "$N" holder_id -o "$T/slow-out.pdf"
+slow_ms=$(( $(now_ms) - t0 ))
+cmp -s "$T/slow-out.pdf" "$T/slow-scan.pdf" || die "the scan fetched over the slow line differs"
+[ $slow_ms -gt $TIMEOUT_MS ] || die "the slow line was not slow ($slow_ms ms): the test proves nothing"
+ok "a 400 KB scan over a 100 KB/s line: fetched in $slow_ms ms, past the ${TIMEOUT_MS} ms request timeout"
+ctl pass
+
 centre_stop
 no_sanitizer_reports "$T/ui.stderr"
 echo "sync_faults_net: ok ($(( ($(now_ms) - t_begin) / 1000 )) s)"

@@ -22,6 +22,8 @@
  *               server (exactly N are forwarded: the cut is mid-request)
  *   cut-down N  a connection is reset once N bytes have come back from the
  *               server (the request went through, its answer is lost)
+ *   slow N      answers come back at N bytes per second (a slow line);
+ *               "pass" ends it
  *
  * Every event is a line in FILE (default: standard error), with the
  * milliseconds since start:
@@ -68,6 +70,7 @@ struct conn {
 	int cfd, sfd;        /* client, server (-1 once closed or never opened) */
 	bool hole;           /* black-holed: nothing is forwarded */
 	struct pipe_buf up, down;
+	long long t0_ms;     /* accepted at, for "slow" */
 };
 
 static struct conn conns[MAX_CONNS];
@@ -77,6 +80,7 @@ static int next_id = 1;
 static int upstream_port;
 static enum mode mode = M_PASS;
 static long long cut_up = -1, cut_down = -1;
+static long long slow_bps = -1;   /* "slow": answers' bytes per second */
 static int fillers[MAX_FILLERS];
 static int nfillers;
 static struct sockaddr_in self_addr;
@@ -93,6 +97,13 @@ static void logline(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', logfp);
 	fflush(logfp);
+}
+
+static long long now_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t_start.tv_sec) * 1000LL + (now.tv_nsec - t_start.tv_nsec) / 1000000;
 }
 
 static void die(const char *what)
@@ -204,6 +215,7 @@ static void accept_one(int lfd)
 	memset(c, 0, sizeof *c);
 	c->used = true;
 	c->id = id;
+	c->t0_ms = now_ms();
 	c->cfd = cfd;
 	c->sfd = -1;
 	if (mode == M_BLACKHOLE) {
@@ -257,6 +269,7 @@ static void empty_queue(int lfd)
 		memset(c, 0, sizeof *c);
 		c->used = true;
 		c->id = id;
+		c->t0_ms = now_ms();
 		c->cfd = fd;
 		c->sfd = connect_upstream();
 		logline("accept %d", id);
@@ -282,7 +295,7 @@ static void command(char *line, int lfd)
 	enum mode was = mode;
 	if (strcmp(word, "pass") == 0 || strcmp(word, "heal") == 0) {
 		mode = M_PASS;
-		cut_up = cut_down = -1;
+		cut_up = cut_down = slow_bps = -1;
 	} else if (strcmp(word, "cut") == 0) {
 		for (int i = 0; i < MAX_CONNS; i++)
 			if (conns[i].used)
@@ -300,6 +313,8 @@ static void command(char *line, int lfd)
 		cut_up = v;
 	} else if (strcmp(word, "cut-down") == 0 && v >= 0) {
 		cut_down = v;
+	} else if (strcmp(word, "slow") == 0 && v > 0) {
+		slow_bps = v;
 	} else {
 		logline("cmd ? unknown: %s", line);
 		return;
@@ -313,12 +328,14 @@ static void command(char *line, int lfd)
 
 /* Move bytes from `from` into b, then from b to `to`. False when the
  * connection must end (error); *cut when a byte limit was reached. */
-static bool pump(int from, int to, struct pipe_buf *b, long long limit, bool *cut)
+static bool pump(int from, int to, struct pipe_buf *b, long long limit, long long allow, bool *cut)
 {
 	if (b->len == 0 && !b->eof && from >= 0) {
 		size_t room = BUF_SIZE;
 		if (limit >= 0 && limit - b->total < (long long)room)
 			room = (size_t)(limit - b->total);
+		if (allow >= 0 && allow < (long long)room)
+			room = (size_t)allow;
 		if (room > 0) {
 			ssize_t n = read(from, b->data, room);
 			if (n > 0) {
@@ -351,6 +368,15 @@ static bool pump(int from, int to, struct pipe_buf *b, long long limit, bool *cu
 		b->shut = true;
 	}
 	return true;
+}
+
+/* How many answer bytes may be read now under "slow" (-1: any). */
+static long long down_allow(const struct conn *c)
+{
+	if (slow_bps <= 0)
+		return -1;
+	long long allowed = slow_bps * (now_ms() - c->t0_ms) / 1000 + slow_bps / 20;
+	return allowed > c->down.total ? allowed - c->down.total : 0;
 }
 
 static volatile sig_atomic_t stopping;
@@ -425,7 +451,7 @@ int main(int argc, char **argv)
 					ce |= POLLIN;
 				if (!c->hole && c->down.len)
 					ce |= POLLOUT;
-				if (!c->hole && c->down.len == 0 && !c->down.eof)
+				if (!c->hole && c->down.len == 0 && !c->down.eof && down_allow(c) != 0)
 					se |= POLLIN;
 				if (!c->hole && c->up.len)
 					se |= POLLOUT;
@@ -433,7 +459,7 @@ int main(int argc, char **argv)
 			p[np++] = (struct pollfd){ .fd = c->used ? c->cfd : -1, .events = ce };
 			p[np++] = (struct pollfd){ .fd = c->used && !c->hole ? c->sfd : -1, .events = se };
 		}
-		if (poll(p, (nfds_t)np, 1000) < 0) {
+		if (poll(p, (nfds_t)np, slow_bps > 0 ? 20 : 1000) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll");
@@ -474,8 +500,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			bool cut = false;
-			bool ok = pump(c->cfd, c->sfd, &c->up, cut_up, &cut) &&
-				  pump(c->sfd, c->cfd, &c->down, cut_down, &cut);
+			bool ok = pump(c->cfd, c->sfd, &c->up, cut_up, -1, &cut) &&
+				  pump(c->sfd, c->cfd, &c->down, cut_down, down_allow(c), &cut);
 			if (!ok || cut)
 				conn_end(c, cut, c->up.eof ? "client" : "server");
 			else if (c->up.shut && c->down.shut)
