@@ -11,8 +11,7 @@ demo=$CERTDESK_BIN/tools/printdemo
 T=$TEST_TMP
 export CERTDESK_NOW=2026-11-25T08:00:00Z TZ=Asia/Shanghai
 failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+. "$(dirname "$0")/lib_pdf.sh"
 
 for tool in pdftotext pdffonts pdftoppm pdfinfo; do
 	command -v $tool >/dev/null || { echo "FAIL: $tool is missing (poppler-utils)"; exit 1; }
@@ -48,42 +47,8 @@ clerk.name=李四
 agreement.date=2026-11-25
 EOF
 
-# words of a PDF with their boxes: "page xMin yMin xMax yMax text", points
-words() {
-	pdftotext -bbox "$1" - 2>/dev/null | awk '
-		/<page / { p++ }
-		/<word / {
-			match($0, /xMin="[0-9.]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7)
-			match($0, /yMin="[0-9.]+"/); y0 = substr($0, RSTART + 6, RLENGTH - 7)
-			match($0, /xMax="[0-9.]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7)
-			match($0, /yMax="[0-9.]+"/); y1 = substr($0, RSTART + 6, RLENGTH - 7)
-			t = $0; sub(/^.*">/, "", t); sub(/<\/word>.*$/, "", t)
-			print p, x0, y0, x1, y1, t
-		}'
-}
 
-# every pair of words on a page must not overlap (0.6 pt of tolerance)
-no_overlap() { # words-file label
-	local bad
-	bad=$(awk '
-		{ n++; P[n] = $1; X0[n] = $2; Y0[n] = $3; X1[n] = $4; Y1[n] = $5; W[n] = $6 }
-		END {
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
-				if (P[i] != P[j]) continue
-				ox = (X1[i] < X1[j] ? X1[i] : X1[j]) - (X0[i] > X0[j] ? X0[i] : X0[j])
-				oy = (Y1[i] < Y1[j] ? Y1[i] : Y1[j]) - (Y0[i] > Y0[j] ? Y0[i] : Y0[j])
-				if (ox > 0.6 && oy > 0.6) print "page " P[i] ": " W[i] " / " W[j]
-			}
-		}' "$1")
-	if [ -n "$bad" ]; then fail "$2: overlapping words: $bad"; else pass "$2: no overlapping words"; fi
-}
 
-# the text inside a box (mm, page 1), joined in reading order
-text_in_box() { # words-file x y w h  (mm)
-	awk -v x="$2" -v y="$3" -v w="$4" -v h="$5" '
-		BEGIN { k = 72 / 25.4; X0 = x * k - 0.8; Y0 = y * k - 0.8; X1 = (x + w) * k + 0.8; Y1 = (y + h) * k + 0.8 }
-		$1 == 1 && $2 >= X0 && $4 <= X1 && $3 >= Y0 && $5 <= Y1 { printf "%s", $6 }' "$1"
-}
 
 # the value cell (mm) of a full-width field of page 1, found by its label,
 # so that the check follows the layout when rows move: "x y w h"
@@ -92,34 +57,7 @@ field_box() { # words-file label height-mm
 		$1 == 1 && $6 == lab && !done { c = ($3 + $5) / 2 / k; printf "47 %.2f 148 %.2f\n", c - h / 2, h; done = 1 }' "$1"
 }
 
-# every page renders, and not blank
-renders() { # pdf label
-	local pages n files ink
-	pages=$(pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }')
-	rm -f "$T"/r-*.pgm
-	pdftoppm -r 30 -gray "$1" "$T/r" 2>/dev/null || { fail "$2: pdftoppm failed"; return; }
-	files=("$T"/r-*.pgm)
-	n=${#files[@]}
-	[ -e "${files[0]}" ] || n=0
-	if [ "$n" != "$pages" ] || [ "$pages" -lt 1 ]; then
-		fail "$2: pdftoppm rendered $n of $pages pages"
-		return
-	fi
-	for f in "${files[@]}"; do
-		# dark pixels in the page (the header of a PGM is skipped by tail)
-		ink=$(tail -c +20 "$f" | od -An -v -tu1 | tr -s ' ' '\n' | awk '$1 != "" && $1 < 100 { n++ } END { print n + 0 }')
-		[ "$ink" -gt 200 ] || { fail "$2: $(basename "$f") is blank"; return; }
-	done
-	pass "$2: $pages page(s) render"
-}
 
-has_text() { # text-file label string...
-	local f=$1 label=$2 s
-	shift 2
-	for s in "$@"; do
-		grep -qF -- "$s" "$f" || fail "$label: text \"$s\" not found"
-	done
-}
 
 # ---- the enterprise application form -------------------------------------
 out=$("$demo" -o "$T/form.pdf" -d "$T/form.txt" application_enterprise) || fail "printdemo application_enterprise"
