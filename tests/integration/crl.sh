@@ -11,11 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib_pcsc.sh"
 
 fails=0
-ok() { echo "ok   - $*"; }
-not_ok() {
-	echo "FAIL - $*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib_tap.sh"
 # run RC CMD...: run, keep stdout+stderr in $out, check the exit status and
 # that no sanitizer spoke.
 run() {
@@ -43,9 +39,7 @@ hasnt() {
 		sed 's/^/       | /' <<<"$out"
 	else ok "$1"; fi
 }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], want [$3]"; fi; }
 section() { printf '\n== %s\n' "$1"; }
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 
 D=$TEST_TMP/data
 mkdir -p "$TEST_TMP/bin"

@@ -9,11 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib_pcsc.sh"
 
 fails=0
-ok() { echo "ok   - $*"; }
-not_ok() {
-	echo "FAIL - $*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib_tap.sh"
 # run RC CMD...: run certdesk, keep stdout+stderr in $out; check the exit status
 # and that no sanitizer spoke.
 run() {
@@ -46,10 +42,6 @@ hasnt() {
 		ok "$1"
 	fi
 }
-is() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], want [$3]"; fi
-}
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 within() {
 	local dt=$(( $(now_ms) - $2 ))
 	if [ $dt -lt $3 ]; then ok "$1 (${dt} ms)"; else not_ok "$1: took ${dt} ms (limit $3)"; fi

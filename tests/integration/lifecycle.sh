@@ -18,18 +18,10 @@ D=$T/data
 B=$CERTDESK_BIN/certdesk
 MK=$CERTDESK_BIN/tools/mkcert
 export TZ=Asia/Shanghai LANG=C.UTF-8 LC_ALL=C.UTF-8
-die() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib_die.sh"
 for tool in sqlite3 date; do command -v $tool >/dev/null || die "$tool is missing"; done
 [ -x "$B" ] && [ -x "$MK" ] || die "build first: $B, $MK"
 cd_() { "$B" --data "$D" "$@"; }
-expect_rc() { # rc command... : run, check the exit status, keep output in $out
-	local want=$1; shift
-	set +e; out=$("$@" 2>&1); local rc=$?; set -e
-	[ "$rc" = "$want" ] || die "'$*' exited $rc, wanted $want: $out"
-	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' <<<"$out"; then die "sanitizer: $out"; fi
-}
-has() { grep -qF -- "$1" <<<"$out" || die "expected '$1' in: $out"; }
-hasnt() { ! grep -qF -- "$1" <<<"$out" || die "did not expect '$1' in: $out"; }
 sq() { sqlite3 "$D/certdesk.db" "$1"; }
 spool_lines() { if [ -f "$D/sms-spool.txt" ]; then wc -l <"$D/sms-spool.txt"; else echo 0; fi; }
 cert() { # phone serial not_after [cn [org]]: bind a certificate

@@ -16,18 +16,10 @@ D=$T/data
 B=$CERTDESK_BIN/certdesk
 MK=$CERTDESK_BIN/tools/mkorders
 export TZ=Asia/Shanghai LANG=C.UTF-8 LC_ALL=C.UTF-8
-die() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib_die.sh"
 for tool in sqlite3 python3; do command -v $tool >/dev/null || die "$tool is missing"; done
 [ -x "$B" ] && [ -x "$MK" ] || die "build first: $B, $MK"
 cd_() { "$B" --data "$D" "$@"; }
-expect_rc() { # rc command... : run, check the exit status, keep output in $out
-	local want=$1; shift
-	set +e; out=$("$@" 2>&1); local rc=$?; set -e
-	[ "$rc" = "$want" ] || die "'$*' exited $rc, wanted $want: $out"
-	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' <<<"$out"; then die "sanitizer: $out"; fi
-}
-has() { grep -qF -- "$1" <<<"$out" || die "expected '$1' in: $out"; }
-hasnt() { ! grep -qF -- "$1" <<<"$out" || die "did not expect '$1' in: $out"; }
 sq() { sqlite3 "$D/certdesk.db" "$1"; }
 # mk TIME USER ARGS...: mkorders as USER at the pinned time; output in $out
 mk() {

@@ -20,12 +20,7 @@ for tool in curl jq python3 sqlite3; do
 done
 
 fails=0
-ok() { echo "ok   - $*"; }
-not_ok() {
-	echo "FAIL - $*"
-	fails=$((fails + 1))
-}
-is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], want [$3]"; fi; }
+. "$(dirname "$0")/lib_tap.sh"
 has() { if [[ $2 == *"$3"* ]]; then ok "$1"; else not_ok "$1: no [$3] in [$2]"; fi; }
 lacks() { if [[ $2 == *"$3"* ]]; then not_ok "$1: unexpected [$3] in [$2]"; else ok "$1"; fi; }
 section() { printf '\n== %s\n' "$1"; }

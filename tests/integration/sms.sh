@@ -19,12 +19,7 @@ TEXT='您的验证码是 123456，5 分钟内有效。【数字证书受理点�
 export TEXT
 
 fails=0
-ok() { echo "ok   - $*"; }
-not_ok() {
-	echo "FAIL - $*"
-	fails=$((fails + 1))
-}
-is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], want [$3]"; fi; }
+. "$(dirname "$0")/lib_tap.sh"
 # has NAME TEXT FRAGMENT / lacks NAME TEXT FRAGMENT
 has() { if [[ $2 == *"$3"* ]]; then ok "$1"; else not_ok "$1: no [$3] in [$2]"; fi; }
 lacks() { if [[ $2 == *"$3"* ]]; then not_ok "$1: unexpected [$3] in [$2]"; else ok "$1"; fi; }

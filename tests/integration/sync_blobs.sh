@@ -13,14 +13,7 @@ set -euo pipefail
 : "${CERTDESK_BIN:?}" "${TEST_TMP:?}"
 T=$TEST_TMP
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-die() { echo "FAIL: $*" >&2; exit 1; }
-expect_rc() { # rc command... : run, check the exit status, keep output in $out
-	local want=$1; shift
-	set +e; out=$("$@" 2>&1); local rc=$?; set -e
-	[ "$rc" = "$want" ] || die "'$*' exited $rc, wanted $want: $out"
-	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' <<<"$out"; then die "sanitizer: $out"; fi
-}
-has() { grep -qF -- "$1" <<<"$out" || die "expected '$1' in: $out"; }
+. "$(dirname "$0")/lib_die.sh"
 term() { local d=$1; shift; "$CERTDESK_BIN/certdesk" --data "$T/$d" "$@"; }
 as() { local d=$1 u=$2; shift 2; CERTDESK_PASSWORD=Passw0rd1 term "$d" --user "$u" "$@"; }
 cq() { sqlite3 "$T/centre.db" "$1"; }

@@ -7,11 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib_pcsc.sh"
 
 fails=0
-ok() { echo "ok   - $*"; }
-not_ok() {
-	echo "FAIL - $*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib_tap.sh"
 # has NAME OUTPUT LINE: OUTPUT holds LINE as a whole line.
 has() {
 	if grep -qxF -- "$3" <<<"$2"; then
@@ -31,10 +27,6 @@ lacks() {
 	fi
 }
 # is NAME GOT WANT
-is() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], want [$3]"; fi
-}
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 # within NAME T0 MAX_MS: less than MAX_MS elapsed since T0 (from now_ms).
 within() {
 	local dt=$(( $(now_ms) - $2 ))

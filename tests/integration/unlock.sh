@@ -21,11 +21,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib_pcsc.sh"
 
 fails=0
-ok() { echo "ok   - $*"; }
-not_ok() {
-	echo "FAIL - $*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib_tap.sh"
 # run RC CMD...: run, keep stdout+stderr in $out, check the exit status and
 # that no sanitizer spoke.
 run() {
@@ -70,9 +66,6 @@ hasnt() {
 	else
 		ok "$1"
 	fi
-}
-is() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got [$2], want [$3]"; fi
 }
 section() { printf '\n== %s (at %.1fs)\n' "$1" "$(awk "BEGIN { print $EPOCHREALTIME - $T_START }")"; }
 T_START=$EPOCHREALTIME
