@@ -28,7 +28,10 @@ run() { # name, command...
 	local log=$logs/${name//\//_}.log
 	local t0=$EPOCHREALTIME
 	export TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/certdesk-test.XXXXXX")
-	if "$@" >"$log" 2>&1; then
+	# setsid: each test leads its own login session, one that is visible
+	# even in a container whose session leader is outside its PID
+	# namespace (the CLI's session tickets need one; svc/session.c).
+	if setsid -w "$@" >"$log" 2>&1 </dev/null; then
 		pass=$((pass + 1))
 		printf '  ok    %-40s %6.1fs\n' "$name" "$(awk "BEGIN { print $EPOCHREALTIME - $t0 }")"
 		rm -rf "$TEST_TMP"
