@@ -45,9 +45,6 @@ enum status svc_application_filter(struct svc *svc, const char *query, const cha
 	if (utf8_count(q) < 2)
 		return err_field(e, "query", ST_INVALID,
 				 "请输入单号、手机号、身份证号、信用代码，或至少 2 个字的名称");
-	for (char *c = q; *c; c++)
-		if (*c == '%' || *c == '_')
-			*c = ' '; /* LIKE wildcards are not searches */
 	snprintf(f->name, sizeof f->name, "%s", q);
 	return ST_OK;
 }

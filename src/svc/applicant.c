@@ -499,9 +499,6 @@ int svc_applicant_find(struct svc *svc, const char *query, enum page_dir dir, co
 		err_set(e, ST_INVALID, "请输入手机号、身份证号，或至少 2 个字的姓名");
 		return -1;
 	}
-	for (char *c = q; *c; c++)
-		if (*c == '%' || *c == '_')
-			*c = ' '; /* LIKE wildcards are not searches */
 	return applicant_repo_find(svc->db, NULL, q, dir, key, out, max, e);
 }
 

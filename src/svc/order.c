@@ -543,9 +543,6 @@ int svc_order_find(struct svc *svc, const char *query, const char *status, const
 				  "请输入订单号、手机号、信用代码、身份证号，或至少 2 个字的企业名称或姓名");
 			return -1;
 		}
-		for (char *c = q; *c; c++)
-			if (*c == '%' || *c == '_')
-				*c = ' '; /* LIKE wildcards are not searches */
 		snprintf(f.name, sizeof f.name, "%s", q);
 	}
 	return order_repo_page(svc->db, &f, dir, key, out, max, e);

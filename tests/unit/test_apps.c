@@ -450,6 +450,16 @@ static void test_find(void)
 	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "13812345678", PAGE_FIRST, "", people, 4, &e), 1);
 	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "11010519491231002x", PAGE_FIRST, "", people, 4, &e), 2);
 	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "%%", PAGE_FIRST, "", people, 4, &e), 0);
+	/* '%' and '_' are characters of a name, not wildcards: "孙_九" finds
+	 * 孙_九 and not 孙八九; "孙%" finds nobody. */
+	char id[UUID_LEN + 1];
+	CU_ASSERT_TRUE_FATAL(reg("15000000031", "孙_九", "", id, &e));
+	CU_ASSERT_TRUE_FATAL(reg("15000000032", "孙八九", "", id, &e));
+	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "孙_九", PAGE_FIRST, "", people, 4, &e), 1);
+	CU_ASSERT_STRING_EQUAL(people[0].name, "孙_九");
+	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "孙_", PAGE_FIRST, "", people, 4, &e), 1);
+	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "孙%", PAGE_FIRST, "", people, 4, &e), 0);
+	CU_ASSERT_EQUAL(svc_applicant_find(&svc, "_九", PAGE_FIRST, "", people, 4, &e), 1);
 }
 
 /* ---- the service kinds: change, reissue, revoke, unlock ---- */
