@@ -45,7 +45,7 @@ SRV_SRC   := $(wildcard src/server/*.c)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard src/bench/*.c)
-BENCH_GEN_SRC := $(filter src/bench/gen.c src/bench/gen_paper.c src/bench/gen_run.c src/bench/gen_audit.c src/bench/synth.c,$(BENCH_SRC))
+BENCH_GEN_SRC := $(filter src/bench/gen.c src/bench/gen_party.c src/bench/gen_paper.c src/bench/gen_run.c src/bench/gen_audit.c src/bench/synth.c,$(BENCH_SRC))
 
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
 EMBED_TEXT := $(sort $(wildcard print/*.txt print/*.layout db/seed/*.txt))

@@ -124,6 +124,14 @@ enum status gen_make_staff(struct gen *g, struct err *e);
 /* The application entered at t (the i-th), with its whole life. */
 enum status gen_application(struct gen *g, long long t, struct day *d, long i, struct err *e);
 
+/* ---- people and enterprises (gen_party.c) ---- */
+/* A new applicant registered by `clerk` at ms: *out its index in g->people. */
+enum status gen_new_person(struct gen *g, long long ms, int clerk, long *out, struct err *e);
+/* A new enterprise whose agent is people[agent]: *out its index in g->orgs. */
+enum status gen_new_org(struct gen *g, long long ms, long agent, long *out, struct err *e);
+/* people[person] acts for orgs[org] (once). */
+enum status gen_link_agent(struct gen *g, long person, long org, long long ms, struct err *e);
+
 /* ---- an application's paperwork (gen_paper.c) ---- */
 /* The scans a clerk adds while the applicant waits: the required documents
  * (at least two: an ID card may come as both sides), each a photo or PDF. */
