@@ -44,10 +44,7 @@ static const struct form_field phone_def = {
 	"phone", "手机号", 13, 11, FT_DIGITS, true, "mobile", NULL, "申请人的 11 位手机号"
 };
 
-static void set_msg(struct key_view *kv, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_msg(struct key_view *kv, bool error, const char *fmt, ...)
+void view_key_msg(struct key_view *kv, bool error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -214,16 +211,16 @@ static void read_key(struct key_view *kv, const char *reader)
 	snprintf(name, sizeof name, "%s", reader);
 	if (svc_key_read(kv->ctx, name, &kv->kc, &e) != ST_OK) {
 		kv->mode = M_IDLE;
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 		return;
 	}
 	kv->mode = M_CERTS;
 	kv->csel = 0;
 	load_bindings(kv);
 	if (kv->kc.nbad)
-		set_msg(kv, true, "%s：%s", token_slot_label(kv->kc.bad[0].slot), kv->kc.bad[0].msg);
+		view_key_msg(kv, true, "%s：%s", token_slot_label(kv->kc.bad[0].slot), kv->kc.bad[0].msg);
 	else if (kv->kc.ncerts == 0)
-		set_msg(kv, true, "KEY 上没有证书。");
+		view_key_msg(kv, true, "KEY 上没有证书。");
 	else
 		kv->msg[0] = '\0';
 }
@@ -244,7 +241,7 @@ static void survey(struct key_view *kv)
 	token_reader_list_done(&kv->readers);
 	if (!kv->ctx && token_open(&kv->ctx, &e) != ST_OK) {
 		kv->mode = M_IDLE;
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 		return;
 	}
 	if (token_list_readers(kv->ctx, &kv->readers, &e) != ST_OK) {
@@ -252,7 +249,7 @@ static void survey(struct key_view *kv)
 		token_close(kv->ctx);
 		kv->ctx = NULL;
 		kv->mode = M_IDLE;
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 		return;
 	}
 	int cards = 0, first = -1;
@@ -285,13 +282,13 @@ static int on_tick(struct key_view *kv)
 		post_tick(true);
 	} else if (st == ST_TIMEOUT) {
 		kv->mode = M_IDLE;
-		set_msg(kv, true, "等待 KEY 超时：%d 秒内未检测到插入的 KEY。插入 KEY 后按 F5 重新读取。",
+		view_key_msg(kv, true, "等待 KEY 超时：%d 秒内未检测到插入的 KEY。插入 KEY 后按 F5 重新读取。",
 			kv->wait_s);
 	} else {
 		token_close(kv->ctx);
 		kv->ctx = NULL;
 		kv->mode = M_IDLE;
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 	}
 	return R_HANDLED | R_REDRAW;
 }
@@ -313,7 +310,7 @@ static void ask_pin(struct key_view *kv)
 	int tries = -1;
 	enum status st = svc_key_pin_status(kv->ctx, kv->kc.reader, &tries, &e);
 	if (st != ST_OK) {
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 		return;
 	}
 	prompt_open(kv, P_PIN);
@@ -328,7 +325,7 @@ static void begin_bind_for(struct key_view *kv, struct ui *ui)
 	struct err e;
 	err_clear(&e);
 	if (key_contents_usable(&kv->kc, &e) != ST_OK) {
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 		return;
 	}
 	int already = 0, moves = 0;
@@ -342,7 +339,7 @@ static void begin_bind_for(struct key_view *kv, struct ui *ui)
 		if (st == ST_EXISTS) {
 			already++;
 		} else if (st != ST_OK) {
-			set_msg(kv, true, "%s", err_text(&re));
+			view_key_msg(kv, true, "%s", err_text(&re));
 			return;
 		} else if (move) {
 			moves++;
@@ -350,7 +347,7 @@ static void begin_bind_for(struct key_view *kv, struct ui *ui)
 		}
 	}
 	if (already == kv->kc.ncerts) {
-		set_msg(kv, true, "KEY 上的证书已绑定到 %s，不能重复绑定。", kv->target_label);
+		view_key_msg(kv, true, "KEY 上的证书已绑定到 %s，不能重复绑定。", kv->target_label);
 		return;
 	}
 	if (moves) {
@@ -380,7 +377,7 @@ static void pin_entered(struct key_view *kv, struct ui *ui)
 	if (!pin || !r) {
 		free(pin);
 		free(r);
-		set_msg(kv, true, "内存不足");
+		view_key_msg(kv, true, "内存不足");
 		return;
 	}
 	struct err e;
@@ -405,7 +402,7 @@ static void pin_entered(struct key_view *kv, struct ui *ui)
 	load_bindings(kv);
 	if (st != ST_OK) {
 		/* A blocked PIN is said plainly and not asked for again. */
-		set_msg(kv, true, "%s", err_text(&e));
+		view_key_msg(kv, true, "%s", err_text(&e));
 	} else {
 		char text[768];
 		int n = snprintf(text, sizeof text, "已将 %d 张证书绑定到 %s。", r->bound,
@@ -420,7 +417,7 @@ static void pin_entered(struct key_view *kv, struct ui *ui)
 			snprintf(text + n, sizeof text - (size_t)n,
 				 "\n\n该 KEY 仍在使用出厂默认 PIN（%s），请提醒申请人尽快修改默认 PIN。",
 				 KEY_DEFAULT_PIN);
-		set_msg(kv, false, "已绑定到 %s。", kv->target_label);
+		view_key_msg(kv, false, "已绑定到 %s。", kv->target_label);
 		dialog_message(ui, "绑定成功", text, false);
 	}
 	free(r);
@@ -505,46 +502,6 @@ static void phone_entered(struct key_view *kv, struct ui *ui)
 	free(phone);
 }
 
-/* ---- the PIN: unlock, change ---- */
-
-/* Unlock: the accepted unlock application waiting for this KEY. */
-static void begin_unlock(struct key_view *kv, struct ui *ui)
-{
-	if (!kv->kc.card_id[0]) {
-		set_msg(kv, true, "此 KEY 没有卡片标识（CHUID），中心无法确认它的 PUK，不能在柜台解锁。");
-		return;
-	}
-	struct application apps[4];
-	struct err e;
-	err_clear(&e);
-	int n = svc_unlock_waiting(&ui->app->svc, kv->kc.card_id, apps, 4, &e);
-	if (n < 0) {
-		set_msg(kv, true, "%s", err_text(&e));
-		return;
-	}
-	if (n == 0) {
-		set_msg(kv, true, "没有为此 KEY 受理的解锁申请：请先为申请人录入解锁申请（选择此 KEY 上的证书），"
-			"经审核员受理后再解锁。");
-		return;
-	}
-	/* Several would be a mistake of the office; the oldest is served. */
-	view_key_unlock_open(ui, kv->kc.reader, apps[0].id, apps[0].number, kv->kc.card_id);
-}
-
-/* Change the PIN, unless the KEY says it is blocked. */
-static void begin_change_pin(struct key_view *kv, struct ui *ui)
-{
-	struct err e;
-	err_clear(&e);
-	int tries = -1;
-	if (svc_key_pin_status(kv->ctx, kv->kc.reader, &tries, &e) != ST_OK) {
-		set_msg(kv, true, "%s", e.st == ST_LOCKED ? "PIN 已被锁定，不能修改：请为申请人录入解锁申请，"
-			"经审核员受理后按 F6 解锁。" : err_text(&e));
-		return;
-	}
-	view_key_pin_open(ui, kv->kc.reader, kv->kc.card_id);
-}
-
 /* ---- keys and actions ---- */
 
 static int key(struct view *v, struct ui *ui, const struct key *k)
@@ -583,10 +540,10 @@ static int action(struct view *v, struct ui *ui, enum action a)
 	case ACT_CANCEL:
 		if (kv->prompt != P_NONE) {
 			prompt_close(kv);
-			set_msg(kv, false, "已取消。");
+			view_key_msg(kv, false, "已取消。");
 		} else if (kv->mode == M_WAIT) {
 			kv->mode = M_IDLE;
-			set_msg(kv, false, "已取消等待 KEY。");
+			view_key_msg(kv, false, "已取消等待 KEY。");
 		}
 		return R_HANDLED;
 	case ACT_REREAD:
@@ -624,11 +581,11 @@ static int action(struct view *v, struct ui *ui, enum action a)
 		return R_HANDLED;
 	case ACT_KEY_UNLOCK:
 		if (kv->mode == M_CERTS)
-			begin_unlock(kv, ui);
+			view_key_begin_unlock(kv, ui);
 		return R_HANDLED;
 	case ACT_CHANGE_PIN:
 		if (kv->mode == M_CERTS)
-			begin_change_pin(kv, ui);
+			view_key_begin_change_pin(kv, ui);
 		return R_HANDLED;
 	case ACT_BACK:
 		return R_HANDLED | R_CLOSE;

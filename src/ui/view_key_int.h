@@ -65,5 +65,13 @@ const struct key_cert *view_key_selected(const struct key_view *kv);
 bool view_key_has_card(const struct token_reader *r);
 /* Draw the screen (the view's draw operation). */
 void view_key_draw(struct view *v, struct ui *ui);
+/* Say something on the screen's message line (an error in red). */
+void view_key_msg(struct key_view *kv, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* view_key_pin.c: F6 unlock (the accepted unlock application waiting for
+ * this KEY) and change the PIN (unless the KEY says it is blocked). */
+void view_key_begin_unlock(struct key_view *kv, struct ui *ui);
+void view_key_begin_change_pin(struct key_view *kv, struct ui *ui);
 
 #endif

@@ -11,7 +11,9 @@
 
 #include "svc/unlock.h"
 #include "sync/sync_puk.h"
+#include "svc/key.h"
 #include "ui/view_form.h"
+#include "ui/view_key_int.h"
 #include "ui/views_key.h"
 
 struct pin_ctx {
@@ -161,4 +163,44 @@ void view_key_pin_open(struct ui *ui, const char *reader, const char *card_id)
 	snprintf(c->reader, sizeof c->reader, "%s", reader ? reader : "");
 	fv->ctx = c;
 	fv->on_free = free_ctx;
+}
+
+/* ---- from the KEY screen ---- */
+
+/* Unlock: the accepted unlock application waiting for this KEY. */
+void view_key_begin_unlock(struct key_view *kv, struct ui *ui)
+{
+	if (!kv->kc.card_id[0]) {
+		view_key_msg(kv, true, "此 KEY 没有卡片标识（CHUID），中心无法确认它的 PUK，不能在柜台解锁。");
+		return;
+	}
+	struct application apps[4];
+	struct err e;
+	err_clear(&e);
+	int n = svc_unlock_waiting(&ui->app->svc, kv->kc.card_id, apps, 4, &e);
+	if (n < 0) {
+		view_key_msg(kv, true, "%s", err_text(&e));
+		return;
+	}
+	if (n == 0) {
+		view_key_msg(kv, true, "没有为此 KEY 受理的解锁申请：请先为申请人录入解锁申请（选择此 KEY 上的证书），"
+			"经审核员受理后再解锁。");
+		return;
+	}
+	/* Several would be a mistake of the office; the oldest is served. */
+	view_key_unlock_open(ui, kv->kc.reader, apps[0].id, apps[0].number, kv->kc.card_id);
+}
+
+/* Change the PIN, unless the KEY says it is blocked. */
+void view_key_begin_change_pin(struct key_view *kv, struct ui *ui)
+{
+	struct err e;
+	err_clear(&e);
+	int tries = -1;
+	if (svc_key_pin_status(kv->ctx, kv->kc.reader, &tries, &e) != ST_OK) {
+		view_key_msg(kv, true, "%s", e.st == ST_LOCKED ? "PIN 已被锁定，不能修改：请为申请人录入解锁申请，"
+			"经审核员受理后按 F6 解锁。" : err_text(&e));
+		return;
+	}
+	view_key_pin_open(ui, kv->kc.reader, kv->kc.card_id);
 }
