@@ -146,14 +146,27 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Called by libcurl during a transfer, at least once a second even while
- * nothing arrives: non-zero aborts it. */
+/* Who may stop a transfer: the client's cancel flag (another thread) and
+ * the request's progress hook (this thread); either may be absent. */
+struct stopper {
+	const atomic_bool *cancel;
+	bool (*progress)(void *ctx, long long got, long long total);
+	void *ctx;
+};
+
+/* Called by libcurl during a transfer, as data moves and at least once a
+ * second even while nothing arrives: non-zero aborts it
+ * (CURLE_ABORTED_BY_CALLBACK, i.e. ST_CANCELLED). */
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
-	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	const struct http_client *c = arg;
-	return atomic_load(c->cancel) ? 1 : 0;
+	(void)ultotal, (void)ulnow;
+	const struct stopper *s = arg;
+	if (s->cancel && atomic_load(s->cancel))
+		return 1;
+	if (s->progress && s->progress(s->ctx, (long long)dlnow, dltotal > 0 ? (long long)dltotal : 0))
+		return 1;
+	return 0;
 }
 
 /* The header callback's state: which header the caller wants, and where its
@@ -352,9 +365,10 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 		SET(CURLOPT_CAINFO, c->ca_file);
 	if (hdrs)
 		SET(CURLOPT_HTTPHEADER, hdrs);
-	if (c->cancel) {
+	struct stopper stop = { c->cancel, req->progress, req->progress_ctx };
+	if (stop.cancel || stop.progress) {
 		SET(CURLOPT_XFERINFOFUNCTION, on_progress);
-		SET(CURLOPT_XFERINFODATA, c);
+		SET(CURLOPT_XFERINFODATA, &stop);
 		SET(CURLOPT_NOPROGRESS, 0L);
 	}
 	if (strcmp(method, "GET") == 0 && !req->body) {
@@ -392,8 +406,10 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 	if (rc != CURLE_OK) {
 		enum status st =
 			transfer_error(c, rc, host, timeout_ms, connect_ms, &o, &sink, errbuf, e);
-		log_warn("http %s %s: %s (curl %d) after %.0f ms", method, host, status_code(st),
-			 (int)rc, ms);
+		/* A stop someone asked for is no fault of the line. */
+		log_msg(st == ST_CANCELLED ? LOG_INFO : LOG_WARN,
+			"http %s %s: %s (curl %d) after %.0f ms", method, host, status_code(st),
+			(int)rc, ms);
 		return st;
 	}
 	*code = o.code;

@@ -72,6 +72,15 @@ struct http_request {
 	const char *want_header;   /* name without the colon, any case */
 	char *header_value;
 	size_t header_value_sz;
+	/* Optional progress hook, called on the calling thread while the
+	 * request runs: as bytes arrive, and about once a second while none
+	 * do. `got` is the bytes of the answer's body received so far, `total`
+	 * its length when the server said it (0 otherwise). Returning true
+	 * stops the request: http_perform returns ST_CANCELLED, as for the
+	 * client's cancel flag, and what `resp` holds must not be used, as
+	 * after any failure. */
+	bool (*progress)(void *ctx, long long got, long long total);
+	void *progress_ctx;
 };
 
 /*
@@ -84,7 +93,8 @@ struct http_request {
  *   ST_INVALID  bad URL, certificate not trusted, CA file unusable,
  *               response larger than the cap
  *   ST_NOMEM    out of memory
- *   ST_CANCELLED  the client's cancel flag was set
+ *   ST_CANCELLED  the client's cancel flag was set, or the request's
+ *               progress hook asked to stop
  * After a failure, `resp` may hold part of a body or nothing: do not use it.
  */
 enum status http_perform(struct http_client *c, const struct http_request *req,

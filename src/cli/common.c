@@ -142,8 +142,10 @@ int cli_export_attachment(struct cli *c, const char *number, const struct attach
 	struct err e;
 	err_clear(&e);
 	char path[PATH_MAX];
+	/* No hooks: Ctrl-C ends the program, and a fetch cut short has
+	 * written nothing (sync_blob_fetch). */
 	enum status st = sync_attachment_copy(&c->app, &c->actor, number, a, ATTACH_EXPORT, NULL,
-					      NULL, path, &e);
+					      path, &e);
 	if (st != ST_OK)
 		return cli_fail(&e);
 	if (output) {

@@ -56,20 +56,39 @@ enum status sync_opts_from_config(const struct config *cfg, struct sync_opts *ou
 
 /* ---- attachment files ---------------------------------------------------- */
 
+/* What a front end is told while a file comes down from the centre, and
+ * how it stops it. Every member may be NULL; the hooks run on the thread
+ * that fetches. */
+struct sync_fetch_hooks {
+	/* Once, just before the download starts (a screen says so). */
+	void (*start)(void *ctx);
+	/* During the download, as bytes arrive and about once a second while
+	 * none do: `got` bytes of `total` (the centre's length, else the
+	 * attachment's recorded size; 0 when neither is known). Returning
+	 * true stops it: the fetch returns ST_CANCELLED and writes nothing. */
+	bool (*progress)(void *ctx, long long got, long long total);
+	void *ctx;
+};
+
 /* Make sure the blob file `sha256` is on this terminal: fetch it from the
- * centre when absent (GET /v1/blobs/SHA, hash-checked, written atomically).
+ * centre when absent (GET /v1/blobs/SHA, hash-checked, written atomically:
+ * a fetch that fails or is stopped leaves no file, whole or partial).
  * Runs on the calling thread within the sync timeouts, stretched for a big
- * file (`size` bytes, 0 when unknown) as for a slow line. ST_STATE when not
- * enrolled, ST_NOT_FOUND when the centre does not have it yet. */
+ * file (`size` bytes, 0 when unknown) as for a slow line. `hooks` may be
+ * NULL (no progress, no stop). ST_STATE when not enrolled, ST_NOT_FOUND
+ * when the centre does not have it yet, ST_CANCELLED when the progress
+ * hook stopped it. */
 enum status sync_blob_fetch(struct app *app, const char *sha256, long long size,
-			    struct err *e);
+			    const struct sync_fetch_hooks *hooks, struct err *e);
 /* svc_attachment_copy (svc/attach_file.h), fetching the file from the
  * centre first when it is not on this terminal (another office scanned
- * it); `fetching`, when given, is called before the download (a screen
- * says so). */
+ * it), through `hooks` (may be NULL; `start` is called only when a
+ * download is needed). A download stopped by the hook returns
+ * ST_CANCELLED with a sentence saying nothing was changed: no file, no
+ * copy, no audit entry. */
 enum status sync_attachment_copy(struct app *app, const struct actor *actor, const char *number,
 				 const struct attachment *a, enum attach_use use,
-				 void (*fetching)(void *ctx), void *ctx, char out_path[PATH_MAX],
+				 const struct sync_fetch_hooks *hooks, char out_path[PATH_MAX],
 				 struct err *e);
 
 /* ---- enrolment ---------------------------------------------------------- */

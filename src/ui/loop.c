@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/application.h"
+#include "model/attachment.h"
 #include "ui/ui.h"
 #include "ui/views.h"
 #include "ui/views_order.h"
@@ -239,11 +240,83 @@ void ui_draw_now(struct ui *ui)
 	draw_all(ui);
 }
 
-void ui_say_fetching(void *ctx)
+/* Flash head + name + tail, the name shortened so that the rest (sizes,
+ * the Esc hint, "nothing changed") always fits the status line. */
+static void flash_name(struct ui *ui, const char *head, const char *name, const char *tail)
 {
-	const struct ui_fetching *f = ctx;
-	ui_flash(f->ui, false, "正在从中心下载“%s”……", f->name);
+	char fit[256];
+	int room = COLS - 1 - utf8_width(head) - utf8_width(tail);
+	utf8_fit(name, room > 8 ? room : 8, true, fit, sizeof fit);
+	ui_flash(ui, false, "%s%s%s", head, fit, tail);
+}
+
+/* The download's line; `sizes` may be "". */
+static void say_fetching(struct ui_fetching *f, const char *sizes)
+{
+	char tail[128];
+	snprintf(tail, sizeof tail, "”%s%s，按 Esc 停止", sizes[0] ? "：" : "", sizes);
+	flash_name(f->ui, "正在从中心下载“", f->name, tail);
 	draw_all(f->ui);
+}
+
+static void fetch_start(void *ctx)
+{
+	say_fetching(ctx, "");
+}
+
+#define FETCH_REDRAW_MS 200.0  /* progress redrawn at most 5 times a second */
+
+/* Esc typed since the last look? Reads everything typed, without waiting;
+ * other keys are dropped (the screen is busy), a resize is redrawn. */
+static bool esc_typed(struct ui *ui)
+{
+	bool esc = false, resized = false;
+	wint_t ch;
+	int r, delay = wgetdelay(stdscr);
+	timeout(0);
+	while ((r = get_wch(&ch)) != ERR) {
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+			resized = true;
+		else if (r != KEY_CODE_YES && ch == 27)
+			esc = true;
+	}
+	timeout(delay);
+	if (resized && !esc)
+		draw_all(ui);
+	return esc;
+}
+
+static bool fetch_progress(void *ctx, long long got, long long total)
+{
+	struct ui_fetching *f = ctx;
+	if (esc_typed(f->ui))
+		return true;
+	double now = clock_ms();
+	if (got == f->drawn_got || (f->drawn_ms > 0 && now - f->drawn_ms < FETCH_REDRAW_MS))
+		return false;
+	char a[32], b[32], sizes[72];
+	attach_size_text(got, a);
+	if (total > 0) {
+		attach_size_text(total, b);
+		snprintf(sizes, sizeof sizes, "%s / %s", a, b);
+	} else {
+		snprintf(sizes, sizeof sizes, "%s", a);
+	}
+	say_fetching(f, sizes);
+	f->drawn_ms = now;
+	f->drawn_got = got;
+	return false;
+}
+
+struct sync_fetch_hooks ui_fetch_hooks(struct ui_fetching *f)
+{
+	return (struct sync_fetch_hooks){ .start = fetch_start, .progress = fetch_progress,
+					  .ctx = f };
+}
+
+void ui_fetch_stopped(struct ui_fetching *f)
+{
+	flash_name(f->ui, "已停止下载“", f->name, "”，未做任何更改。");
 }
 
 static int quit_cb(struct ui *ui, void *ctx, bool yes)

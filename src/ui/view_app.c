@@ -421,18 +421,25 @@ static char *history_text(struct app_view *av, struct ui *ui)
 }
 
 /* O and X on a scanned file: fetch it from the centre when it was scanned
- * elsewhere, then open it with the viewer or copy it to exports/. */
+ * elsewhere (progress on the status line, Esc stops it), then open it with
+ * the viewer or copy it to exports/. */
 static void take_file(struct app_view *av, struct ui *ui, const struct attachment *t,
 		      enum attach_use use)
 {
 	struct err e;
 	err_clear(&e);
 	char path[PATH_MAX];
-	struct ui_fetching f = { ui, t->name };
-	enum status st = sync_attachment_copy(ui->app, &ui->actor, av->app.number, t, use,
-					      ui_say_fetching, &f, path, &e);
+	struct ui_fetching f = { .ui = ui, .name = t->name };
+	struct sync_fetch_hooks hooks = ui_fetch_hooks(&f);
+	enum status st = sync_attachment_copy(ui->app, &ui->actor, av->app.number, t, use, &hooks,
+					      path, &e);
 	if (st == ST_OK && use == ATTACH_VIEW)
 		st = viewer_open(config_get(&ui->app->cfg, "viewer", "xdg-open"), path, &e);
+	if (st == ST_CANCELLED) {
+		/* Esc during the download: said on the status line, no dialog. */
+		ui_fetch_stopped(&f);
+		return;
+	}
 	if (st != ST_OK) {
 		dialog_message(ui, use == ATTACH_VIEW ? "无法打开" : "无法导出", err_text(&e), true);
 		return;

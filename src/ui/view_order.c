@@ -252,8 +252,9 @@ static void draw(struct view *v, struct ui *ui)
 }
 
 /* O and X on a file of the order: fetch it from the centre when it was
- * taken in elsewhere, then open it with the viewer or copy it to
- * exports/. Both are audited reads (svc_attachment_copy). */
+ * taken in elsewhere (progress on the status line, Esc stops it), then
+ * open it with the viewer or copy it to exports/. Both are audited reads
+ * (svc_attachment_copy). */
 static void take_file(struct order_view *ov, struct ui *ui, enum attach_use use)
 {
 	if (ov->sel < 0 || ov->sel >= ov->nfiles)
@@ -262,11 +263,17 @@ static void take_file(struct order_view *ov, struct ui *ui, enum attach_use use)
 	struct err e;
 	err_clear(&e);
 	char path[PATH_MAX];
-	struct ui_fetching f = { ui, t->name };
-	enum status st = sync_attachment_copy(ui->app, &ui->actor, ov->o.number, t, use,
-					      ui_say_fetching, &f, path, &e);
+	struct ui_fetching f = { .ui = ui, .name = t->name };
+	struct sync_fetch_hooks hooks = ui_fetch_hooks(&f);
+	enum status st = sync_attachment_copy(ui->app, &ui->actor, ov->o.number, t, use, &hooks,
+					      path, &e);
 	if (st == ST_OK && use == ATTACH_VIEW)
 		st = viewer_open(config_get(&ui->app->cfg, "viewer", "xdg-open"), path, &e);
+	if (st == ST_CANCELLED) {
+		/* Esc during the download: said on the status line, no dialog. */
+		ui_fetch_stopped(&f);
+		return;
+	}
 	if (st != ST_OK) {
 		dialog_message(ui, use == ATTACH_VIEW ? "无法打开" : "无法导出", err_text(&e), true);
 		return;
