@@ -54,9 +54,15 @@ static void draw_qr(struct pdf_render *r, HPDF_Page pg, const struct layout_elem
 	if (!qr)
 		return;
 	int n = qr->width;
-	double m = el->w / (n + 2 * el->quiet);   /* module, mm */
-	double ox = x + el->quiet * m, oy = y + el->quiet * m;
+	double m = el->w / (n + 2 * el->quiet) * PT_PER_MM;   /* module, pt */
+	/* In module units from the code's top-left corner, so that each run of
+	 * dark modules is "x y w 1 re" in small integers: a few bytes each
+	 * instead of four coordinates of seven digits. One path, filled once,
+	 * so the rows show no seams where they meet. */
+	HPDF_Page_GSave(pg);
 	HPDF_Page_SetGrayFill(pg, 0);
+	HPDF_Page_Concat(pg, (HPDF_REAL)m, 0, 0, (HPDF_REAL)-m, (HPDF_REAL)(x * PT_PER_MM + el->quiet * m),
+			 (HPDF_REAL)(pdf_page_h_pt(r) - y * PT_PER_MM - el->quiet * m));
 	for (int row = 0; row < n; row++) {
 		for (int c = 0; c < n;) {
 			if (!(qr->data[row * n + c] & 1)) {
@@ -66,14 +72,12 @@ static void draw_qr(struct pdf_render *r, HPDF_Page pg, const struct layout_elem
 			int run = 1;
 			while (c + run < n && (qr->data[row * n + c + run] & 1))
 				run++;
-			/* a hair of overlap so that viewers show no seams */
-			HPDF_Page_Rectangle(pg, (HPDF_REAL)((ox + c * m) * PT_PER_MM),
-					    (HPDF_REAL)(pdf_page_h_pt(r) - (oy + (row + 1) * m) * PT_PER_MM - 0.05),
-					    (HPDF_REAL)(run * m * PT_PER_MM), (HPDF_REAL)(m * PT_PER_MM + 0.1));
+			HPDF_Page_Rectangle(pg, (HPDF_REAL)c, (HPDF_REAL)row, (HPDF_REAL)run, 1);
 			c += run;
 		}
 	}
 	HPDF_Page_Fill(pg);
+	HPDF_Page_GRestore(pg);
 	QRcode_free(qr);
 }
 

@@ -1,11 +1,13 @@
 /* Printing applications (svc/print.h) on an in-memory database, and the
  * printer port (adapt/printer.h) against fake lp commands. */
+#include <qrencode.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "adapt/printer.h"
 #include "svc/applicant.h"
@@ -582,6 +584,111 @@ static void test_engine_glyph_codes(void)
 	layout_free(l);
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The font program: the FontFile2 stream says /FlateDecode, inflates to
+ * /Length1 bytes, and is a TrueType file of the drawing tables only. */
+static void test_engine_font_stream(void)
+{
+	struct err e;
+	struct layout *l = NULL;
+	CU_ASSERT_EQUAL_FATAL(layout_parse("t", "page\ntext 20 20 \"数字证书申请表 {n}\"\n", &l, &e), ST_OK);
+	struct pdf_data *d = pdf_data_new();
+	CU_ASSERT_FATAL(d && pdf_data_set(d, "n", "SQ-1 张三"));
+	struct pdf_job job = { l, d };
+	char *pdf = NULL;
+	size_t len = 0;
+	struct pdf_result res;
+	CU_ASSERT_EQUAL_FATAL(pdf_render_mem(NULL, &job, 1, &pdf, &len, &res, &e), ST_OK);
+	const char *l1 = memmem(pdf, len, "/Length1 ", 9);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l1);
+	unsigned long want = strtoul(l1 + 9, NULL, 10);
+	const char *dict_end = memmem(l1, len - (size_t)(l1 - pdf), ">>", 2);
+	const char *data = memmem(l1, len - (size_t)(l1 - pdf), "stream\r\n", 8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dict_end);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	/* the filter is among this stream's entries */
+	const char *start = l1;
+	while (start > pdf && memcmp(start, "<<", 2) != 0)
+		start--;
+	CU_ASSERT_PTR_NOT_NULL(memmem(start, (size_t)(dict_end - start), "/FlateDecode", 12));
+	data += 8;
+	const char *end = memmem(data, len - (size_t)(data - pdf), "\nendstream", 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	unsigned char *ttf = malloc(want + 16);
+	uLongf got = want + 16;
+	CU_ASSERT_FATAL(ttf != NULL);
+	CU_ASSERT_EQUAL(uncompress(ttf, &got, (const Bytef *)data, (uLong)(end - data)), Z_OK);
+	CU_ASSERT_EQUAL(got, want);
+	CU_ASSERT_EQUAL(be32(ttf), 0x00010000u);
+	unsigned n = (unsigned)ttf[4] << 8 | ttf[5];
+	bool glyf = false, extra = false;
+	for (unsigned i = 0; i < n && 12 + 16 * i + 16 <= got; i++) {
+		const unsigned char *rec = ttf + 12 + 16 * i;
+		glyf |= memcmp(rec, "glyf", 4) == 0;
+		extra |= memcmp(rec, "cmap", 4) == 0 || memcmp(rec, "name", 4) == 0 || memcmp(rec, "post", 4) == 0;
+		CU_ASSERT(be32(rec + 8) + be32(rec + 12) <= got);
+	}
+	CU_ASSERT_TRUE(glyf);
+	CU_ASSERT_FALSE(extra);
+	free(ttf);
+	free(pdf);
+	pdf_data_free(d);
+	layout_free(l);
+}
+
+/* The QR code, drawn in module units: rendered by poppler, the centre of
+ * every module has the colour libqrencode gave it, and the quiet zone
+ * around it is white. */
+static void test_engine_qr_modules(void)
+{
+	const char *number = "SQ-SZFT-01-20261125-0001";
+	struct err e;
+	struct layout *l = NULL;
+	/* 40 mm at (20, 30) mm, a quiet zone of 4 modules */
+	CU_ASSERT_EQUAL_FATAL(layout_parse("t", "page\nqr 20 30 40 \"{n}\"\n", &l, &e), ST_OK);
+	struct pdf_data *d = pdf_data_new();
+	CU_ASSERT_FATAL(d && pdf_data_set(d, "n", number));
+	struct pdf_job job = { l, d };
+	char pdf[600], base[600], pgm[620], cmd[1400];
+	snprintf(pdf, sizeof pdf, "%s/qr.pdf", tmp);
+	snprintf(base, sizeof base, "%s/qr", tmp);
+	snprintf(pgm, sizeof pgm, "%s.pgm", base);
+	CU_ASSERT_EQUAL_FATAL(pdf_render_file(NULL, &job, 1, pdf, NULL, &e), ST_OK);
+	/* 4 pixels a point */
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 288 -gray -singlefile '%s' '%s'", pdf, base);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	char *img = NULL;
+	size_t len = 0;
+	CU_ASSERT_EQUAL_FATAL(fs_read_all(pgm, 64u << 20, &img, &len, &e), ST_OK);
+	int w = 0, h = 0, max = 0, off = 0;
+	CU_ASSERT_EQUAL_FATAL(sscanf(img, "P5 %d %d %d%n", &w, &h, &max, &off), 3);
+	off++;   /* the single whitespace after the header */
+	CU_ASSERT_FATAL(w > 0 && h > 0 && (size_t)off + (size_t)w * (size_t)h <= len);
+	QRcode *qr = QRcode_encodeString(number, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(qr);
+	int n = qr->width, wrong = 0;
+	double m = 40.0 / (n + 8), px = 4 * 72 / 25.4;   /* module, mm; pixels a mm */
+	for (int row = -2; row < n + 2; row++)
+		for (int c = -2; c < n + 2; c++) {
+			bool dark = row >= 0 && row < n && c >= 0 && c < n && (qr->data[row * n + c] & 1);
+			int x = (int)((20 + (4 + c + 0.5) * m) * px), y = (int)((30 + (4 + row + 0.5) * m) * px);
+			unsigned char v = (unsigned char)img[off + y * w + x];
+			if (dark != (v < 128))
+				wrong++;
+		}
+	CU_ASSERT_EQUAL(wrong, 0);
+	QRcode_free(qr);
+	free(img);
+	unlink(pgm);
+	unlink(pdf);
+	pdf_data_free(d);
+	layout_free(l);
+}
+
 /* ---- the printer port ---- */
 
 static char bin[600], args_file[700], saved_path[4096];
@@ -764,7 +871,9 @@ void suite_print(void)
 		   { "a batch: one PDF, or nothing", test_batch },
 		   { "the receipt of an order, and its refusals", test_receipt },
 		   { "payment receipt and pickup slip, and their refusals", test_payment_and_pickup },
-		   { "the engine writes text by glyph", test_engine_glyph_codes });
+		   { "the engine writes text by glyph", test_engine_glyph_codes },
+		   { "the font program: deflated, drawing tables only", test_engine_font_stream },
+		   { "the QR code's modules, rendered", test_engine_qr_modules });
 	UNIT_SUITE("printer", setup_printer, teardown_printer,
 		   { "lp -d PRINTER FILE", test_printer_sends },
 		   { "lp failures, timeout, missing lp", test_printer_failures });
