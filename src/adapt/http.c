@@ -1,6 +1,10 @@
 #include "adapt/http.h"
 
+/* Calls go through the table `cl` below, so curl's type-checking macros
+ * (which expand to direct calls) are not used. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,13 +25,64 @@ struct http_client {
 	const atomic_bool *cancel;  /* borrowed, may be NULL */
 };
 
+/*
+ * libcurl, loaded on first use. Linked in, it and the libraries it pulls
+ * (GnuTLS, Kerberos, LDAP, SSH, ...) cost every certdesk process about
+ * 4 ms before main(), most of a one-shot `certdesk print`; only sync and
+ * the SMS gateway need it. The table has exactly the functions this file
+ * calls, with curl.h's own signatures.
+ */
+static struct {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *curl);
+	void (*easy_reset)(CURL *curl);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode code);
+	void (*free)(void *p);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+	CURLU *(*url)(void);
+	void (*url_cleanup)(CURLU *handle);
+	CURLUcode (*url_get)(const CURLU *handle, CURLUPart what, char **part, unsigned int flags);
+	CURLUcode (*url_set)(CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
+} cl;
+
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
+static char load_error[256];
+
+/* dlsym into a function pointer of the right type. */
+#define LOAD(lib, member, symbol)                                                   \
+	(*(void **)&cl.member = dlsym(lib, symbol)) != NULL
 
 static void global_init(void)
 {
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* The soname of libcurl 7.x and 8.x (Debian's libcurl4). */
+	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(load_error, sizeof load_error, "%s", dlerror());
+		return;
+	}
+	if (!(LOAD(lib, global_init, "curl_global_init") && LOAD(lib, easy_init, "curl_easy_init") &&
+	      LOAD(lib, easy_cleanup, "curl_easy_cleanup") && LOAD(lib, easy_reset, "curl_easy_reset") &&
+	      LOAD(lib, easy_setopt, "curl_easy_setopt") &&
+	      LOAD(lib, easy_perform, "curl_easy_perform") &&
+	      LOAD(lib, easy_getinfo, "curl_easy_getinfo") &&
+	      LOAD(lib, easy_strerror, "curl_easy_strerror") && LOAD(lib, free, "curl_free") &&
+	      LOAD(lib, slist_append, "curl_slist_append") &&
+	      LOAD(lib, slist_free_all, "curl_slist_free_all") && LOAD(lib, url, "curl_url") &&
+	      LOAD(lib, url_cleanup, "curl_url_cleanup") && LOAD(lib, url_get, "curl_url_get") &&
+	      LOAD(lib, url_set, "curl_url_set"))) {
+		snprintf(load_error, sizeof load_error, "%s", dlerror());
+		memset(&cl, 0, sizeof cl);
+		return; /* never closed: the process keeps what it loaded */
+	}
+	global_rc = cl.global_init(CURL_GLOBAL_DEFAULT);
 }
+#undef LOAD
 
 /* strdup of an optional string; false only when out of memory. */
 static bool dup_opt(const char *s, char **out)
@@ -47,9 +102,12 @@ enum status http_client_new(const struct http_options *opt, struct http_client *
 		opt = &none;
 	*out = NULL;
 	pthread_once(&global_once, global_init);
+	if (!cl.easy_init)
+		return err_set(e, ST_INTERNAL, "无法载入网络组件 libcurl（%s）：请安装 libcurl4 后重试",
+			       load_error);
 	if (global_rc != CURLE_OK)
 		return err_set(e, ST_INTERNAL, "网络组件初始化失败（libcurl：%s）",
-			       curl_easy_strerror(global_rc));
+			       cl.easy_strerror(global_rc));
 	struct http_client *c = calloc(1, sizeof *c);
 	if (!c)
 		return err_status(e, ST_NOMEM);
@@ -63,7 +121,7 @@ enum status http_client_new(const struct http_options *opt, struct http_client *
 		http_client_free(c);
 		return err_status(e, ST_NOMEM);
 	}
-	c->curl = curl_easy_init();
+	c->curl = cl.easy_init();
 	if (!c->curl) {
 		http_client_free(c);
 		return err_set(e, ST_INTERNAL, "网络组件初始化失败（libcurl）");
@@ -77,7 +135,7 @@ void http_client_free(struct http_client *c)
 	if (!c)
 		return;
 	if (c->curl)
-		curl_easy_cleanup(c->curl);
+		cl.easy_cleanup(c->curl);
 	free(c->noproxy);
 	free(c->ca_file);
 	free(c->user_agent);
@@ -87,20 +145,21 @@ void http_client_free(struct http_client *c)
 void http_url_host(const char *url, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "?");
-	CURLU *u = curl_url();
+	pthread_once(&global_once, global_init);
+	CURLU *u = cl.url ? cl.url() : NULL;
 	if (!u)
 		return;
 	char *host = NULL, *port = NULL;
-	if (url && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+	if (url && cl.url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    cl.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (cl.url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
 			snprintf(out, outsz, "%s:%s", host, port);
 		else
 			snprintf(out, outsz, "%s", host);
 	}
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	cl.free(host);
+	cl.free(port);
+	cl.url_cleanup(u);
 }
 
 enum status http_check_code(const char *url, long code, struct err *e)
@@ -271,7 +330,7 @@ static enum status transfer_error(const struct http_client *c, CURLcode rc, cons
 		return err_set(e, ST_CANCELLED, "与 %s 的请求已取消", host);
 	default:
 		return err_set(e, ST_NET, "与 %s 通信失败（%s）", host,
-			       detail[0] ? detail : curl_easy_strerror(rc));
+			       detail[0] ? detail : cl.easy_strerror(rc));
 	}
 }
 
@@ -310,22 +369,22 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 			 req->content_type ? req->content_type : "application/octet-stream");
 		const char *fixed[] = { "Expect:", ctype };
 		for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] && !nomem; i++) {
-			struct curl_slist *n = curl_slist_append(hdrs, fixed[i]);
+			struct curl_slist *n = cl.slist_append(hdrs, fixed[i]);
 			nomem = !n;
 			hdrs = n ? n : hdrs;
 		}
 	}
 	for (const char *const *h = req->headers; h && *h && !nomem; h++) {
 		if (!header_ok(*h)) {
-			curl_slist_free_all(hdrs);
+			cl.slist_free_all(hdrs);
 			return err_set(e, ST_INVALID, "请求头无效");
 		}
-		struct curl_slist *n = curl_slist_append(hdrs, *h);
+		struct curl_slist *n = cl.slist_append(hdrs, *h);
 		nomem = !n;
 		hdrs = n ? n : hdrs;
 	}
 	if (nomem) {
-		curl_slist_free_all(hdrs);
+		cl.slist_free_all(hdrs);
 		return err_status(e, ST_NOMEM);
 	}
 
@@ -336,7 +395,7 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 #define SET(opt, val)                                       \
 	do {                                                \
 		if (rc == CURLE_OK)                         \
-			rc = curl_easy_setopt(h, opt, val); \
+			rc = cl.easy_setopt(h, opt, val); \
 	} while (0)
 	SET(CURLOPT_URL, req->url);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -385,24 +444,24 @@ enum status http_perform(struct http_client *c, const struct http_request *req,
 	}
 #undef SET
 	if (rc != CURLE_OK) {
-		curl_easy_reset(h);
-		curl_slist_free_all(hdrs);
+		cl.easy_reset(h);
+		cl.slist_free_all(hdrs);
 		return rc == CURLE_OUT_OF_MEMORY ? err_status(e, ST_NOMEM)
 						 : err_set(e, ST_INTERNAL, "网络请求设置失败（%s）",
-							   curl_easy_strerror(rc));
+							   cl.easy_strerror(rc));
 	}
 
 	double t0 = clock_ms();
-	rc = curl_easy_perform(h);
+	rc = cl.easy_perform(h);
 	double ms = clock_ms() - t0;
 	struct outcome o = { 0 };
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &o.code);
-	curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &o.connect_us);
-	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &o.os_errno);
+	cl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &o.code);
+	cl.easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &o.connect_us);
+	cl.easy_getinfo(h, CURLINFO_OS_ERRNO, &o.os_errno);
 	/* Drop the options now: they point into this stack frame (error
 	 * buffer, sink) and the caller's body. The connection stays open. */
-	curl_easy_reset(h);
-	curl_slist_free_all(hdrs);
+	cl.easy_reset(h);
+	cl.slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
 		enum status st =
 			transfer_error(c, rc, host, timeout_ms, connect_ms, &o, &sink, errbuf, e);
