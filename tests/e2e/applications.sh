@@ -174,10 +174,7 @@ keys F4
 wait_for "只有审核员可以修改"
 [ "$(q "select years from applications")" = 2 ] || fail "changed after acceptance"
 
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "applications e2e: ok"

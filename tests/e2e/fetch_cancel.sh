@@ -158,10 +158,7 @@ keys Escape
 wait_for "审核队列"
 keys Escape
 wait_for "主菜单"
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "fetch_cancel e2e: ok (stopped in $stop_ms ms after $down of $SIZE bytes; ${#seen[@]} redraws sampled in 2 s)"

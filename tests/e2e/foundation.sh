@@ -41,10 +41,7 @@ wait_for "设置完成"
 screen | grep -q "SZFT" && fail "office code should not be on the menu"
 
 # ---- quit, and come back to the login screen ----
-keys F10
-wait_for "确定要退出 certdesk 吗"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "certdesk did not exit cleanly (status $st)"
+app_quit
 
 app_start
 login admin wrongpass1
@@ -109,10 +106,7 @@ wait_for "确定要注销登录吗"
 keys Enter
 login li.si Clerk5678
 wait_for "受理员 李四（li.si）"
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "certdesk did not exit cleanly (status $st)"
+app_quit
 
 # The screens wrote an intact audit trail.
 out=$(cd_cli audit verify) || fail "audit verify failed: $out"

@@ -254,10 +254,7 @@ wait_for "已取消等待 KEY。"
 keys Escape
 wait_for "主菜单"
 
-keys F10
-wait_for "确定要退出 certdesk 吗"
-keys Enter
-[ "$(app_wait_exit)" = 0 ] || fail "exit status"
+app_quit
 check_stderr
 pc pcsc_check_clean >/dev/null || fail "virtual cards: $(pcsc_check_clean)"
 echo "key e2e: ok"

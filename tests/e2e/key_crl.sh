@@ -121,10 +121,7 @@ keys F5
 wait_for "已绑定到 张三"
 wait_for "状态     吊销于 $rlocal，原因：密钥泄露"
 screen | grep -q "已吊销（" && fail "the mark is said twice"
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 
 # ---- past the list's next update: stale, said plainly; the mark stays -------------
 later=$(date -u -d "$next + 2 days" +%Y-%m-%dT%H:%M:%SZ)
@@ -147,10 +144,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if w > 80:
         sys.exit(f"{w}: {line}")
 EOF
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "key crl e2e: ok"

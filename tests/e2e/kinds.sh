@@ -132,10 +132,7 @@ for n in "$change" "$reissue"; do
 done
 [ "$(q "select count(*) from audit_log where action in ('application.accept', 'application.make', 'application.collect')")" = 6 ] ||
 	fail "accept, make and collect not audited for both"
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "kinds e2e: ok"

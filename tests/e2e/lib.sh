@@ -7,6 +7,7 @@
 #   wait_gone TEXT [SECONDS]         poll until TEXT is no longer on screen
 #   screen                           print the screen
 #   app_wait_exit [SECONDS]          wait for the program to end; prints its exit status
+#   app_quit                         F10, confirm, and the program ends with status 0
 #   fail MESSAGE                     print the screen and stop the test
 # Every test gets its own data directory ($DATA) and tmux socket; all is
 # cleaned up on exit. stderr of the program (sanitizer reports) goes to
@@ -93,6 +94,16 @@ app_wait_exit() {
 		sleep 0.05
 	done
 	fail "program did not exit within ${limit}s"
+}
+
+# F10 from any screen, confirm, and the program must end with status 0.
+app_quit() {
+	keys F10
+	wait_for "确定要退出 certdesk 吗"
+	keys Enter
+	local st
+	st=$(app_wait_exit)
+	[ "$st" = 0 ] || fail "certdesk did not exit cleanly (status $st)"
 }
 
 # Sanitizer reports or crashes in any run fail the test.

@@ -202,10 +202,7 @@ type "福"
 keys Enter
 wait_for "至少 2 个字"
 
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 # ---- the invoice again from the command line ----
 export CERTDESK_PASSWORD=Pass5678
 out=$(cd_cli --user li.si order export-invoice "$order" -o "$TEST_TMP/again.pdf") || fail "export-invoice: $out"

@@ -55,9 +55,6 @@ if screen | grep -q '行 PgUp/PgDn'; then
 fi
 keys Escape
 wait_for "主菜单"
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 check_stderr
 echo "reports e2e: ok"

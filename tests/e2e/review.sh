@@ -209,10 +209,7 @@ wait_for "办理记录"
 wait_for "寄出 → 已寄出"
 keys Enter
 
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "review e2e: ok"

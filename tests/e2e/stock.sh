@@ -149,10 +149,7 @@ fits
 [ "$(q "SELECT count(*) FROM audit_log WHERE action LIKE 'stock.%'")" = 5 ] || fail "audit entries"
 [ "$(q "SELECT count(*) FROM outbox WHERE command LIKE 'stock.%'")" = 5 ] || fail "outbox entries"
 
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "stock e2e: ok"

@@ -113,10 +113,7 @@ keys F8 Left Left Left Enter  # 全部
 wait_for "$nb"
 keys Escape
 wait_for "主菜单"
-keys F10
-wait_for "确定要退出"
-keys Enter
-st=$(app_wait_exit); [ "$st" = 0 ] || fail "exit status $st"
+app_quit
 out=$(cd_cli audit verify) || fail "audit: $out"
 check_stderr
 echo "sync e2e: ok"

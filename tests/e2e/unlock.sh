@@ -204,10 +204,7 @@ wait_for "没有为此 KEY 受理的解锁申请"
 keys Escape
 wait_for "张三   手机 138****5678"
 
-keys F10
-wait_for "确定要退出 certdesk 吗"
-keys Enter
-[ "$(app_wait_exit)" = 0 ] || fail "exit status"
+app_quit
 check_stderr
 pc pcsc_check_clean >/dev/null || fail "virtual cards: $(pcsc_check_clean)"
 grep -qE 'Sanitizer|runtime error' "$TEST_TMP/certdeskd.log" && fail "certdeskd: $(cat "$TEST_TMP/certdeskd.log")"
