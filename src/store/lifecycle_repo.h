@@ -67,8 +67,10 @@ int lifecycle_repo_page(struct db *db, const struct lc_where *w, enum page_dir d
 void lifecycle_repo_key(const struct lc_row *r, char out[LC_KEY_MAX]);
 
 /* How many rows each of four windows holds under w's office and contacted
- * filters, in one pass: bounds[i] is window i's [lo, hi] (inclusive; ""
- * open), and w->lo, w->hi must span them all. out[i] -1 on error. */
+ * filters (the rows lifecycle_repo_page would give), in one statement:
+ * bounds[i] is window i's [lo, hi] (inclusive; "" open); w->lo and w->hi
+ * are not used. Reads the derived table expiry_certs (migration 0013), one
+ * index range per window. out[i] -1 on error. */
 enum status lifecycle_repo_counts(struct db *db, const struct lc_where *w,
 				  const char *const bounds[4][2], long out[4], struct err *e);
 

@@ -13,6 +13,10 @@
 	" OR EXISTS (SELECT 1 FROM price_list p WHERE p.kind = a.kind AND p.subject = a.subject" \
 	" AND p.years = a.years AND p.active AND p.price_fen = 0))"
 
+/* Each queue is one status, read through applications_queue (status,
+ * submitted_at, id) in page order; the ready ones through applications_ready
+ * (migration 0013), which has the delivery beside the status: otherwise a
+ * page of one delivery reads every ready application of the other. */
 static const char *const where[QK__COUNT] = {
 	[QK_PENDING] = "a.status = 'pending_review'",
 	[QK_TO_MAKE] = "a.status = 'accepted' AND " PAID,

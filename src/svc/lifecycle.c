@@ -208,8 +208,8 @@ void svc_lifecycle_counts(struct svc *svc, const struct lc_filter *f, long count
 		bounds[i][0] = lo[i];
 		bounds[i][1] = hi[i];
 	}
-	/* The span: from the first expired to the end of 90 days. */
-	struct lc_where w = { "", hi[LC_WITHIN_90], f->office_id, f->contacted };
+	/* Each window is counted within its own bounds. */
+	struct lc_where w = { NULL, NULL, f->office_id, f->contacted };
 	struct err e;
 	if (lifecycle_repo_counts(svc->db, &w, (const char *const(*)[2])bounds, counts, &e) != ST_OK)
 		for (int i = 0; i < LC__WINDOWS; i++)
