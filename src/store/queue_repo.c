@@ -26,26 +26,38 @@ static const char *const where[QK__COUNT] = {
 };
 
 #define FILTERS " AND (?1 = '' OR a.office_id = ?1) AND (?2 = '' OR a.created_by = ?2)" \
-	" AND (?3 = '' OR a.kind = ?3) AND (?4 = '' OR a.submitted_at >= ?4)" \
-	" AND (?5 = '' OR a.submitted_at < ?5)"
+	" AND (?3 = '' OR a.kind = ?3)"
+/* A date filter as a plain range of the index's second column, open ends
+ * bound as '' and '9' (below and above every ISO time): written as
+ * "?4 = '' OR ..." it could not bound the index, and a week deep in the
+ * backlog read every older entry of the queue first. Only with dates
+ * given: an application never submitted has none (NULL) and fails any
+ * range, as it fails any date filter. */
+#define DATES " AND a.submitted_at >= ?4 AND a.submitted_at < ?5"
 
-static char sqls[QK__COUNT][6][1024];
+static char sqls[QK__COUNT][6][2][1024];
 static pthread_mutex_t sqls_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void build(char *s, enum queue_kind q, int dir);
+static void build(char *s, enum queue_kind q, int dir, bool dated);
 
-/* The statement text for a queue and direction (5: the count), built once. */
-static const char *sql_for(enum queue_kind q, int dir)
+static bool dated(const struct queue_where *w)
+{
+	return w && ((w->from && *w->from) || (w->to && *w->to));
+}
+
+/* The statement text for a queue, direction (5: the count) and whether
+ * dates filter it, built once. */
+static const char *sql_for(enum queue_kind q, int dir, bool with_dates)
 {
 	pthread_mutex_lock(&sqls_lock);
-	char *s = sqls[q][dir];
+	char *s = sqls[q][dir][with_dates];
 	if (!s[0])
-		build(s, q, dir);
+		build(s, q, dir, with_dates);
 	pthread_mutex_unlock(&sqls_lock);
 	return s;
 }
 
-static void build(char *s, enum queue_kind q, int dir)
+static void build(char *s, enum queue_kind q, int dir, bool with_dates)
 {
 	static const char *const order[] = {
 		[PAGE_FIRST] = " ORDER BY a.submitted_at, a.id LIMIT ?8",
@@ -54,11 +66,13 @@ static void build(char *s, enum queue_kind q, int dir)
 		[PAGE_BEFORE] = " AND (a.submitted_at, a.id) < (?6, ?7) ORDER BY a.submitted_at DESC, a.id DESC LIMIT ?8",
 		[PAGE_AT] = " AND (a.submitted_at, a.id) >= (?6, ?7) ORDER BY a.submitted_at, a.id LIMIT ?8",
 	};
+	const char *dates = with_dates ? DATES : "";
 	if (dir == 5)
-		snprintf(s, 1024, "SELECT count(*) FROM applications a WHERE %s" FILTERS, where[q]);
+		snprintf(s, 1024, "SELECT count(*) FROM applications a WHERE %s" FILTERS "%s", where[q],
+			 dates);
 	else
-		snprintf(s, 1024, "SELECT a.id FROM applications a WHERE %s" FILTERS "%s", where[q],
-			 order[dir]);
+		snprintf(s, 1024, "SELECT a.id FROM applications a WHERE %s" FILTERS "%s%s", where[q],
+			 dates, order[dir]);
 }
 
 static void bind_where(sqlite3_stmt *s, const struct queue_where *w)
@@ -66,15 +80,17 @@ static void bind_where(sqlite3_stmt *s, const struct queue_where *w)
 	db_bind_text(s, 1, w && w->office_id ? w->office_id : "");
 	db_bind_text(s, 2, w && w->created_by ? w->created_by : "");
 	db_bind_text(s, 3, w && w->kind ? w->kind : "");
-	db_bind_text(s, 4, w && w->from ? w->from : "");
-	db_bind_text(s, 5, w && w->to ? w->to : "");
+	if (dated(w)) {
+		db_bind_text(s, 4, w->from && *w->from ? w->from : "");
+		db_bind_text(s, 5, w->to && *w->to ? w->to : "9");
+	}
 }
 
 int queue_repo_page(struct db *db, enum queue_kind q, const struct queue_where *w,
 		    enum page_dir dir, const char *key, struct application *out, int max,
 		    struct err *e)
 {
-	sqlite3_stmt *s = db_prep(db, sql_for(q, dir), e);
+	sqlite3_stmt *s = db_prep(db, sql_for(q, dir, dated(w)), e);
 	if (!s)
 		return -1;
 	bind_where(s, w);
@@ -107,7 +123,7 @@ int queue_repo_page(struct db *db, enum queue_kind q, const struct queue_where *
 long queue_repo_count(struct db *db, enum queue_kind q, const struct queue_where *w)
 {
 	struct err e;
-	sqlite3_stmt *s = db_prep(db, sql_for(q, 5), &e);
+	sqlite3_stmt *s = db_prep(db, sql_for(q, 5, dated(w)), &e);
 	if (!s)
 		return -1;
 	bind_where(s, w);

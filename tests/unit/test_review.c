@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/audit.h"
@@ -13,6 +14,7 @@
 #include "svc/review.h"
 #include "svc/staff.h"
 #include "unit.h"
+#include "util/clock.h"
 #include "util/fs.h"
 
 static struct app app;
@@ -101,6 +103,44 @@ static void test_queue_and_bulk(void)
 	snprintf(mine_only.created_by, sizeof mine_only.created_by, "%s", super.id);
 	CU_ASSERT_EQUAL(svc_queue_page(&app.svc, QUEUE_PENDING, &mine_only, PAGE_FIRST, "", page, 8, &e),
 			1);
+	/* Submission dates (local days, both ends included): today holds all
+	 * five, in order both ways; a day before or after holds none; either
+	 * end alone bounds it. */
+	char day[3][11];
+	for (int i = 0; i < 3; i++) {
+		time_t t = clock_now() + (i - 1) * 86400;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(day[i], sizeof day[i], "%Y-%m-%d", &tm);
+	}
+	struct { int from, to, want; } spans[] = {
+		{ 1, 1, 5 }, { 0, 1, 5 }, { 1, -1, 5 }, { -1, 1, 5 }, { 0, 0, 0 }, { 2, 2, 0 }, { 2, -1, 0 }, { -1, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++) {
+		struct queue_filter f = { 0 };
+		if (spans[i].from >= 0)
+			snprintf(f.from, sizeof f.from, "%s", day[spans[i].from]);
+		if (spans[i].to >= 0)
+			snprintf(f.to, sizeof f.to, "%s", day[spans[i].to]);
+		CU_ASSERT_EQUAL(svc_queue_page(&app.svc, QUEUE_PENDING, &f, PAGE_FIRST, "", page, 8, &e),
+				spans[i].want);
+		CU_ASSERT_EQUAL(svc_queue_page(&app.svc, QUEUE_PENDING, &f, PAGE_LAST, "", page, 8, &e),
+				spans[i].want);
+		svc_queue_counts(&app.svc, &f, counts);
+		CU_ASSERT_EQUAL(counts[QUEUE_PENDING], spans[i].want);
+	}
+	/* paged by two within today's span: the same five, each once */
+	struct queue_filter today = { 0 };
+	snprintf(today.from, sizeof today.from, "%s", day[1]);
+	snprintf(today.to, sizeof today.to, "%s", day[1]);
+	char key[80] = "";
+	int seen = 0, got;
+	while ((got = svc_queue_page(&app.svc, QUEUE_PENDING, &today, key[0] ? PAGE_AFTER : PAGE_FIRST, key,
+				     page, 2, &e)) > 0) {
+		seen += got;
+		svc_queue_key(&page[got - 1], key, sizeof key);
+	}
+	CU_ASSERT_EQUAL(seen, 5);
 	/* Bulk: each one checked on its own; one's own entry is refused and said. */
 	const char *ids[] = { apps[0], mine, apps[1] };
 	struct bulk_item items[3];
