@@ -459,6 +459,73 @@ void fig_audit_filters(struct bench *b)
 
 /* ---- the expiry worklist (到期提醒) ------------------------------------------------------ */
 
+/*
+ * The worklist of one office, as the centre's supervisor picks one among
+ * many (lifecycle_repo_page: the office's rows of expiry_certs by an
+ * index, migration 0014). The generated database has one office, so two
+ * offices stand for the two ends: one with no certificate (a page finds
+ * nothing: an office with a few) and the generator's, with all of them
+ * (every page full). Each tab: the office with none first and last, under
+ * each contacted filter; the generator's 5 pages forward and 2 back, and
+ * 2 pages not contacted (no certificate is contacted there).
+ */
+#define OFFICE_NONE "0190a4c0-0000-7000-8000-00000000ffff"
+static void expiry_office(struct bench *b, const struct actor *a)
+{
+	double ms[LC__WINDOWS * 16];
+	int errors = 0, misses = 0, n = 0;
+	long rows = 0;
+	for (int w = 0; w < LC__WINDOWS; w++) {
+		struct lc_filter f;
+		memset(&f, 0, sizeof f);
+		lc_filter_window(&f, (enum lc_window)w);
+		/* The office with none: each contacted filter, first and last. */
+		snprintf(f.office_id, sizeof f.office_id, "%s", OFFICE_NONE);
+		for (int c = LC_CONTACT_ANY; c <= LC_CONTACT_DONE; c++)
+			for (int last = 0; last < 2; last++) {
+				f.contacted = c;
+				struct err e;
+				double t0 = clock_ms();
+				int got = svc_lifecycle_page(&b->svc, &f, last ? PAGE_LAST : PAGE_FIRST, "",
+							     lrows, PAGE, &e);
+				ms[n++] = clock_ms() - t0;
+				errors += got < 0;
+				misses += got == 0;
+				rows += got > 0 ? got : 0;
+			}
+		/* The office with all: forward, backward, not contacted. */
+		snprintf(f.office_id, sizeof f.office_id, "%s", a->office_id);
+		static const struct { enum page_dir first, next; int pages, contacted; } walks[] = {
+			{ PAGE_FIRST, PAGE_AFTER, 5, LC_CONTACT_ANY },
+			{ PAGE_LAST, PAGE_BEFORE, 2, LC_CONTACT_ANY },
+			{ PAGE_FIRST, PAGE_AFTER, 2, LC_CONTACT_NOT },
+		};
+		for (size_t k = 0; k < sizeof walks / sizeof walks[0]; k++) {
+			f.contacted = walks[k].contacted;
+			char key[LC_KEY_MAX] = "";
+			for (int p = 0; p < walks[k].pages; p++) {
+				struct err e;
+				double t0 = clock_ms();
+				int got = svc_lifecycle_page(&b->svc, &f, p ? walks[k].next : walks[k].first,
+							     key, lrows, PAGE, &e);
+				ms[n++] = clock_ms() - t0;
+				errors += got < 0;
+				misses += got == 0;
+				if (got <= 0)
+					break;
+				rows += got;
+				lifecycle_repo_key(&lrows[walks[k].next == PAGE_AFTER ? got - 1 : 0], key);
+			}
+		}
+	}
+	struct figure *f = samples(b, "expiry.list.office", "expiry worklist of one office, paged", ms,
+				   n, t_list, errors, misses, rows);
+	if (f)
+		bench_note(f, "; each tab: an office with no certificate (each contacted filter, first"
+			      " and last page) and the one office here, with all of them (5 pages"
+			      " forward, 2 back, 2 not contacted)");
+}
+
 void fig_expiry(struct bench *b)
 {
 	double ms[PAGES], cms[12];
@@ -528,6 +595,7 @@ void fig_expiry(struct bench *b)
 			      " 60 days %ld, 90 days %ld, expired %ld), 3 times each",
 			   fcounts[LC_WITHIN_30], fcounts[LC_WITHIN_60], fcounts[LC_WITHIN_90],
 			   fcounts[LC_EXPIRED]);
+	expiry_office(b, &a);
 }
 
 /* ---- the KEY stock ------------------------------------------------------------------------ */

@@ -51,13 +51,58 @@ static const char *const page_sql[] = {
 	[PAGE_AT] = PAGE_SQL(" AND (c.not_after, c.id) >= (?5, ?6)"
 			     " ORDER BY c.not_after, c.id LIMIT ?7"),
 };
+
+/*
+ * The same pages of one office, from expiry_certs (migration 0013: the
+ * live bound certificates with their applicant's office, contacted and
+ * handled, kept by triggers) through its index expiry_certs_office
+ * (migration 0014: office_id, contacted, not_after, certificate_id, for
+ * handled = 0). Each contacted value is one range of that index in the
+ * page's order, at most ?7 entries long; the two are merged (a filter on
+ * contacted leaves one of them empty: its constant term is false), and
+ * only the page's certificates and applicants are read. Walking the
+ * window over the base tables instead reads every certificate of the
+ * window to keep an office's few: 0.87 s a page for 90 days at a million
+ * applications.
+ *
+ * Each range has one lower and one upper bound on not_after, so that
+ * SQLite seeks to the key rather than starting from the window's edge
+ * (given `not_after >= lo` beside `(not_after, id) > key`, it takes the
+ * first and filters on the second): lifecycle_repo_page drops the bound
+ * the key implies, after moving a key from outside the window onto its
+ * edge.
+ */
+#define OFFICE_RANGE(contacted, skip, bounds, order)                                         \
+	"SELECT * FROM (SELECT w.certificate_id, w.not_after FROM expiry_certs w"            \
+	" WHERE w.handled = 0 AND w.office_id = ?3 AND w.contacted = " contacted             \
+	" AND ?4 <> " skip " AND " bounds " ORDER BY " order " LIMIT ?7)"
+#define OFFICE_SQL(bounds, asc)                                                              \
+	"SELECT " ROW_COLS " FROM (" OFFICE_RANGE("0", "2", bounds,                          \
+						  "w.not_after" asc ", w.certificate_id" asc)  \
+	" UNION ALL " OFFICE_RANGE("1", "1", bounds, "w.not_after" asc ", w.certificate_id" asc) \
+	" ORDER BY 2" asc ", 1" asc " LIMIT ?7) k"                                           \
+	" JOIN certificates c ON c.id = k.certificate_id"                                    \
+	" JOIN applicants p ON p.id = c.applicant_id"                                        \
+	" ORDER BY k.not_after" asc ", k.certificate_id" asc
+
+static const char *const office_sql[] = {
+	[PAGE_FIRST] = OFFICE_SQL("w.not_after >= ?1 AND w.not_after <= ?2", ""),
+	[PAGE_LAST] = OFFICE_SQL("w.not_after >= ?1 AND w.not_after <= ?2", " DESC"),
+	[PAGE_AFTER] = OFFICE_SQL("(w.not_after, w.certificate_id) > (?5, ?6)"
+				  " AND w.not_after <= ?2", ""),
+	[PAGE_BEFORE] = OFFICE_SQL("w.not_after >= ?1"
+				   " AND (w.not_after, w.certificate_id) < (?5, ?6)", " DESC"),
+	[PAGE_AT] = OFFICE_SQL("(w.not_after, w.certificate_id) >= (?5, ?6)"
+			       " AND w.not_after <= ?2", ""),
+};
 /*
  * The counts read expiry_certs (migration 0013): every live bound
  * certificate with its applicant's office, whether it was marked contacted
  * and whether a live renewal or revocation names its serial, kept by
  * triggers. Each window is one range of the partial covering index
- * expiry_certs_open (handled = 0), so a count reads only the certificates
- * the worklist lists in that window, never a certificate's, applicant's or
+ * expiry_certs_open (handled = 0), or for one office one or two of
+ * expiry_certs_office, so a count reads only the certificates the
+ * worklist lists in that window, never a certificate's, applicant's or
  * application's row. The four counts are subqueries of one statement: one
  * read, one moment. They must equal the worklist's pages (WHERE above), and
  * tests/unit/test_lifecycle_counts.c holds them to it.
@@ -72,10 +117,20 @@ static const char *const page_sql[] = {
 	" " COUNT_ONE("?11", "?12", office, contacted)
 #define COUNTS_OFFICE " AND w.office_id = ?3"
 #define COUNTS_CONTACTED " AND w.contacted = (?4 = 2)"
+/* One office: ranges of expiry_certs_office (migration 0014) under
+ * (office_id, contacted), which hold that office's rows alone; without a
+ * contacted filter, the sum of its two. (Left to choose, SQLite reads the
+ * office's whole part of that index for each window.) */
+#define COUNT_OFFICE(lo, hi)                                                                 \
+	"(" COUNT_ONE(lo, hi, COUNTS_OFFICE, " AND w.contacted = 0") " + "                   \
+	COUNT_ONE(lo, hi, COUNTS_OFFICE, " AND w.contacted = 1") ")"
+#define COUNTS_OFFICE_ANY                                                                    \
+	"SELECT " COUNT_OFFICE("?5", "?6") ", " COUNT_OFFICE("?7", "?8") ","                \
+	" " COUNT_OFFICE("?9", "?10") ", " COUNT_OFFICE("?11", "?12")
 /* [office set][contacted set] */
 static const char *const counts_sql[2][2] = {
 	{ COUNTS_SQL("", ""), COUNTS_SQL("", COUNTS_CONTACTED) },
-	{ COUNTS_SQL(COUNTS_OFFICE, ""), COUNTS_SQL(COUNTS_OFFICE, COUNTS_CONTACTED) },
+	{ COUNTS_OFFICE_ANY, COUNTS_SQL(COUNTS_OFFICE, COUNTS_CONTACTED) },
 };
 
 static void row_read(sqlite3_stmt *s, struct lc_row *r)
@@ -152,17 +207,16 @@ static void split_key(const char *key, char at[32], char id[UUID_LEN + 1])
 	snprintf(id, UUID_LEN + 1, "%s", bar + 1);
 }
 
-int lifecycle_repo_page(struct db *db, const struct lc_where *w, enum page_dir dir,
-			const char *key, struct lc_row *out, int max, struct err *e)
+/* Run one of the page statements (sql, indexed by dir) with the key
+ * (at, id). */
+static int page_run(struct db *db, const char *const *sql, const struct lc_where *w,
+		    enum page_dir dir, const char *at, const char *id, struct lc_row *out, int max,
+		    struct err *e)
 {
-	if ((unsigned)dir > PAGE_AT)
-		return err_status(e, ST_INTERNAL), -1;
-	sqlite3_stmt *s = db_prep(db, page_sql[dir], e);
+	sqlite3_stmt *s = db_prep(db, sql[dir], e);
 	if (!s)
 		return -1;
 	bind_where(s, w);
-	char at[32], id[UUID_LEN + 1];
-	split_key(key, at, id);
 	db_bind_text(s, 5, at);
 	db_bind_text(s, 6, id);
 	sqlite3_bind_int(s, 7, max);
@@ -170,6 +224,39 @@ int lifecycle_repo_page(struct db *db, const struct lc_where *w, enum page_dir d
 	if (n > 0)
 		page_order(dir, out, sizeof *out, n);
 	return n;
+}
+
+int lifecycle_repo_page_def(struct db *db, const struct lc_where *w, enum page_dir dir,
+			    const char *key, struct lc_row *out, int max, struct err *e)
+{
+	if ((unsigned)dir > PAGE_AT)
+		return err_status(e, ST_INTERNAL), -1;
+	char at[32], id[UUID_LEN + 1];
+	split_key(key, at, id);
+	return page_run(db, page_sql, w, dir, at, id, out, max, e);
+}
+
+int lifecycle_repo_page(struct db *db, const struct lc_where *w, enum page_dir dir,
+			const char *key, struct lc_row *out, int max, struct err *e)
+{
+	if (!w->office_id || !*w->office_id)
+		return lifecycle_repo_page_def(db, w, dir, key, out, max, e);
+	if ((unsigned)dir > PAGE_AT)
+		return err_status(e, ST_INTERNAL), -1;
+	char at[32], id[UUID_LEN + 1];
+	split_key(key, at, id);
+	/* office_sql's ranges: the key replaces the window's bound on its
+	 * side, so it must not lie beyond that bound. Ids are never "", so
+	 * (lo, "") after or at is not_after >= lo; a key after the window's
+	 * end puts every row of it before the key. */
+	const char *lo = w->lo && *w->lo ? w->lo : "0", *hi = w->hi && *w->hi ? w->hi : "9";
+	if ((dir == PAGE_AFTER || dir == PAGE_AT) && strcmp(at, lo) < 0) {
+		snprintf(at, sizeof at, "%s", lo);
+		id[0] = '\0';
+	} else if (dir == PAGE_BEFORE && strcmp(at, hi) > 0) {
+		dir = PAGE_LAST;
+	}
+	return page_run(db, office_sql, w, dir, at, id, out, max, e);
 }
 
 enum status lifecycle_repo_counts(struct db *db, const struct lc_where *w,

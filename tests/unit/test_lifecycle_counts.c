@@ -12,8 +12,11 @@
  * SMS reminders; an applicant moving office; a pull writing a certificate
  * before its applicant, and an applicant deleted under its certificates.
  * After each step the derived tables are also compared row by row with
- * what they would be if built again from the base tables, and at the end
- * the migration's own statements rebuild them from the data.
+ * what they would be if built again from the base tables, and the pages of
+ * one office (lifecycle_repo_page, read from expiry_certs through the index
+ * of migration 0014) with the pages of the definition over the base tables
+ * (lifecycle_repo_page_def), in every direction from every key; at the end
+ * the migrations' own statements rebuild the derived rows from the data.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -175,6 +178,90 @@ static long drift(void)
 
 static long mismatches;
 
+/* ---- office pages = the definition's pages ---- */
+
+static long page_diffs;
+
+/* One page both ways: lifecycle_repo_page (for an office, expiry_certs)
+ * and lifecycle_repo_page_def (the base tables); they must be equal, row
+ * for row, every column. Returns the number of rows (-1 on error), the
+ * rows into out when given. */
+static int same_page(const struct lc_where *w, enum page_dir dir, const char *key, int max,
+		     struct lc_row *out)
+{
+	static struct lc_row fast[40], def[40];
+	struct err e;
+	int n = lifecycle_repo_page(db, w, dir, key, fast, max, &e);
+	int m = lifecycle_repo_page_def(db, w, dir, key, def, max, &e);
+	bool same = n == m && n >= 0 && (n == 0 || memcmp(fast, def, sizeof fast[0] * (size_t)n) == 0);
+	CU_ASSERT_TRUE(same);
+	if (!same) {
+		page_diffs++;
+		fprintf(stderr, "office %s, contacted %d, [%s, %s], dir %d, key \"%s\", max %d: %d rows,"
+			" the definition %d\n", w->office_id, w->contacted, w->lo, w->hi, (int)dir,
+			key, max, n, m);
+		for (int i = 0; i < n || i < m; i++)
+			fprintf(stderr, "  %s %s | %s %s\n", i < n ? fast[i].not_after : "-",
+				i < n ? fast[i].id : "-", i < m ? def[i].not_after : "-",
+				i < m ? def[i].id : "-");
+	}
+	if (out && n > 0)
+		memcpy(out, fast, sizeof fast[0] * (size_t)n);
+	return n;
+}
+
+/*
+ * Every way a screen pages the worklist under f: from the first page
+ * forward and the last backward, 3 rows at a time; after, before and at
+ * every row's key; keys outside the window, between rows, malformed; a
+ * page of one row and one longer than the list.
+ */
+static void same_pages(const struct lc_filter *f)
+{
+	char lo[21], hi[21];
+	lifecycle_window_bounds(f, clock_now(), lo, hi);
+	struct lc_where w = { lo, hi, f->office_id, f->contacted };
+	if (!f->office_id[0])
+		return;   /* lifecycle_repo_page is lifecycle_repo_page_def */
+	struct lc_row all[40], rows[3];
+	int total = same_page(&w, PAGE_FIRST, "", 40, all);
+	if (total < 0)
+		return;
+	same_page(&w, PAGE_LAST, "", 40, NULL);
+	same_page(&w, PAGE_FIRST, "", 1, NULL);
+	same_page(&w, PAGE_LAST, "", 1, NULL);
+	char key[LC_KEY_MAX] = "";
+	for (int n = same_page(&w, PAGE_FIRST, "", 3, rows), guard = 0; n == 3 && guard < 40; guard++) {
+		lifecycle_repo_key(&rows[n - 1], key);
+		n = same_page(&w, PAGE_AFTER, key, 3, rows);
+	}
+	for (int n = same_page(&w, PAGE_LAST, "", 3, rows), guard = 0; n == 3 && guard < 40; guard++) {
+		lifecycle_repo_key(&rows[0], key);
+		n = same_page(&w, PAGE_BEFORE, key, 3, rows);
+	}
+	for (int i = 0; i < total; i++) {
+		lifecycle_repo_key(&all[i], key);
+		for (enum page_dir d = PAGE_AFTER; d <= PAGE_AT; d++)
+			same_page(&w, d, key, 3, NULL);
+		/* Between this row and the next (same not_after, another id). */
+		snprintf(key, sizeof key, "%s|%.35s~", all[i].not_after, all[i].id);
+		for (enum page_dir d = PAGE_AFTER; d <= PAGE_AT; d++)
+			same_page(&w, d, key, 3, NULL);
+	}
+	char edges[6][LC_KEY_MAX];
+	snprintf(edges[0], LC_KEY_MAX, "%s|", lo);
+	snprintf(edges[1], LC_KEY_MAX, "%s|~", hi);
+	snprintf(edges[2], LC_KEY_MAX, "2000-01-01T00:00:00Z|x");
+	snprintf(edges[3], LC_KEY_MAX, "2099-01-01T00:00:00Z|x");
+	snprintf(edges[4], LC_KEY_MAX, "no bar");
+	snprintf(edges[5], LC_KEY_MAX, "|");
+	for (int k = 0; k < 6; k++)
+		for (enum page_dir d = PAGE_AFTER; d <= PAGE_AT; d++)
+			same_page(&w, d, edges[k], 3, NULL);
+	for (enum page_dir d = PAGE_AFTER; d <= PAGE_AT; d++)
+		same_page(&w, d, "", 3, NULL);
+}
+
 /*
  * Every tab under every filter: the counts equal the paged totals. Returns
  * the sum of the counts (so a step can say whether anything is listed);
@@ -206,6 +293,7 @@ static long check(const char *step, long out[LC__WINDOWS])
 				sum += counts[w];
 				if (out && c == LC_CONTACT_ANY && o == 0)
 					out[w] = counts[w];
+				same_pages(&f);
 			}
 		}
 	long d = drift();
@@ -618,9 +706,43 @@ static void test_job_and_time(void)
 	at(NOW_ISO);
 }
 
+/* Certificates expiring at the same second, some contacted: an office's
+ * page merges its two ranges (not contacted, contacted) by id. */
+static void test_ties(void)
+{
+	at(NOW_ISO);
+	long c[LC__WINDOWS];
+	check("before the ties", c);
+	long before = c[LC_WITHIN_30];
+	static const char *const ids[] = {
+		"0190a4c0-0000-7000-8000-0000000001a4", "0190a4c0-0000-7000-8000-0000000001a1",
+		"0190a4c0-0000-7000-8000-0000000001a3", "0190a4c0-0000-7000-8000-0000000001a2",
+	};
+	for (int i = 0; i < 4; i++) {
+		char sha[8];
+		snprintf(sha, sizeof sha, "A%d", i);
+		CU_ASSERT_TRUE(run("INSERT INTO certificates (id, serial, subject, issuer, algorithm,"
+				   " key_desc, not_before, not_after, sha256, sm3, applicant_id, bound_at,"
+				   " created_at, updated_at) SELECT ?1, 'A' || substr(?1, -2), subject,"
+				   " issuer, algorithm, key_desc, not_before, not_after, ?3, sm3,"
+				   " applicant_id, bound_at, created_at, updated_at FROM certificates"
+				   " WHERE id = ?2", ids[i], cert_ids[6], sha));
+	}
+	check("four expiring at one second", c);
+	CU_ASSERT_EQUAL(c[LC_WITHIN_30], before + 4);
+	struct err e;
+	CU_ASSERT_EQUAL(svc_lifecycle_contact(&svc, &clerk, ids[1], "已联系", &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_lifecycle_contact(&svc, &clerk, ids[2], "已联系", &e), ST_OK);
+	CU_ASSERT_EQUAL(svc_lifecycle_contact(&svc, &clerk, cert_ids[6], "已联系", &e), ST_OK);
+	check("two of them contacted", c);
+	CU_ASSERT_EQUAL(c[LC_WITHIN_30], before + 4);
+	CU_ASSERT_EQUAL(page_diffs, 0);
+}
+
 /* Every counts statement the code prepared (check() used all four: office
- * and contacted filters set or not) reads four ranges of the covering index
- * and nothing else. */
+ * and contacted filters set or not) reads ranges of a covering index, one
+ * a window (two for an office without a contacted filter), and nothing
+ * else. */
 static void test_plans(void)
 {
 	at(NOW_ISO);
@@ -630,31 +752,98 @@ static void test_plans(void)
 	for (sqlite3_stmt *s = sqlite3_next_stmt(db_handle(db), NULL); s;
 	     s = sqlite3_next_stmt(db_handle(db), s)) {
 		const char *sql = sqlite3_sql(s);
-		if (!sql || !strstr(sql, "FROM expiry_certs w") || strncmp(sql, "SELECT", 6) != 0)
+		if (!sql || !strstr(sql, "count(*) FROM expiry_certs w") ||
+		    strncmp(sql, "SELECT", 6) != 0)
 			continue;
-		char eqp[4096], plan[2048] = "";
+		char eqp[8192], plan[4096] = "";
 		snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
 		sqlite3_stmt *x;
 		CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db_handle(db), eqp, -1, &x, NULL), SQLITE_OK);
-		int ranges = 0;
+		int ranges = 0, office_ranges = 0;
 		while (sqlite3_step(x) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(x, 3);
 			size_t n = strlen(plan);
 			snprintf(plan + n, sizeof plan - n, "%s; ", d);
 			ranges += strstr(d, "SEARCH w USING COVERING INDEX expiry_certs_open"
 					 " (not_after>? AND not_after<?)") != NULL;
+			office_ranges += strstr(d, "SEARCH w USING COVERING INDEX expiry_certs_office"
+						" (office_id=? AND contacted=? AND not_after>? AND"
+						" not_after<?)") != NULL;
 		}
 		sqlite3_finalize(x);
-		CU_ASSERT_EQUAL(ranges, 4);
+		/* Every office: one range of expiry_certs_open a window. One
+		 * office: one of expiry_certs_office, or two (not contacted and
+		 * contacted) without a contacted filter. */
+		bool office = strstr(sql, "w.office_id = ?3") != NULL;
+		bool contacted = strstr(sql, "(?4 = 2)") != NULL;
+		int want = office ? (contacted ? 4 : 8) : 4;
+		CU_ASSERT_EQUAL(office ? office_ranges : ranges, want);
+		CU_ASSERT_EQUAL(office ? ranges : office_ranges, 0);
 		CU_ASSERT_PTR_NULL(strstr(plan, "SCAN w"));
 		CU_ASSERT_PTR_NULL(strstr(plan, "TEMP B-TREE"));
 		CU_ASSERT_PTR_NULL(strstr(plan, "certificates"));
 		CU_ASSERT_PTR_NULL(strstr(plan, "applica"));
-		if (ranges != 4)
+		if ((office ? office_ranges : ranges) != want)
 			fprintf(stderr, "counts plan: %s\n", plan);
 		statements++;
 	}
 	CU_ASSERT_EQUAL(statements, 4);
+}
+
+/* Every office page statement the code prepared (check() pages in all five
+ * directions): two ranges of expiry_certs_office, each bounded on
+ * not_after once below and once above (the key being one of the two
+ * bounds when there is one), then the page's certificates and applicants
+ * by primary key; no table walked. */
+static void test_office_plans(void)
+{
+	at(NOW_ISO);
+	long c[LC__WINDOWS];
+	check("office plans", c);
+	int statements = 0, keyed = 0;
+	for (sqlite3_stmt *s = sqlite3_next_stmt(db_handle(db), NULL); s;
+	     s = sqlite3_next_stmt(db_handle(db), s)) {
+		const char *sql = sqlite3_sql(s);
+		if (!sql || !strstr(sql, "FROM expiry_certs w") || !strstr(sql, "UNION ALL"))
+			continue;
+		char eqp[8192], plan[4096] = "";
+		snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+		sqlite3_stmt *x;
+		CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db_handle(db), eqp, -1, &x, NULL), SQLITE_OK);
+		int ranges = 0, rows = 0;
+		bool key = false;
+		while (sqlite3_step(x) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(x, 3);
+			size_t n = strlen(plan);
+			snprintf(plan + n, sizeof plan - n, "%s; ", d);
+			if (strstr(d, "SEARCH w USING COVERING INDEX expiry_certs_office"
+				      " (office_id=? AND contacted=? AND ")) {
+				ranges++;
+				bool by_key = strstr(d, "(not_after,certificate_id)") != NULL;
+				key = key || by_key;
+				/* Bounded on both sides, each side once. */
+				CU_ASSERT_TRUE(strstr(d, "not_after>") || strstr(d, "certificate_id)>"));
+				CU_ASSERT_TRUE(strstr(d, "not_after<") || strstr(d, "certificate_id)<"));
+				CU_ASSERT_TRUE(!by_key || (strstr(d, "not_after>") == NULL) !=
+								  (strstr(d, "not_after<") == NULL));
+			}
+			rows += strstr(d, "SEARCH c USING INDEX sqlite_autoindex_certificates_1 (id=?)") != NULL;
+			rows += strstr(d, "SEARCH p USING INDEX sqlite_autoindex_applicants_1 (id=?)") != NULL;
+		}
+		sqlite3_finalize(x);
+		CU_ASSERT_EQUAL(ranges, 2);
+		CU_ASSERT_EQUAL(rows, 2);
+		CU_ASSERT_PTR_NULL(strstr(plan, "SCAN w"));
+		CU_ASSERT_PTR_NULL(strstr(plan, "SCAN c"));
+		CU_ASSERT_PTR_NULL(strstr(plan, "SCAN p"));
+		CU_ASSERT_PTR_NULL(strstr(plan, "applications"));
+		if (ranges != 2 || rows != 2)
+			fprintf(stderr, "office page plan: %s\n", plan);
+		statements++;
+		keyed += key;
+	}
+	CU_ASSERT_EQUAL(statements, 5);
+	CU_ASSERT_EQUAL(keyed, 3);
 }
 
 /* The migration's statements, run again over the data as it now is, build
@@ -662,11 +851,15 @@ static void test_plans(void)
 static void test_migration_rebuilds(void)
 {
 	at(NOW_ISO);
-	const struct migration *m = NULL;
-	for (size_t i = 0; i < migrations_count; i++)
+	const struct migration *m = NULL, *office = NULL;
+	for (size_t i = 0; i < migrations_count; i++) {
 		if (strstr(migrations[i].name, "_expiry_counts"))
 			m = &migrations[i];
+		if (strstr(migrations[i].name, "_expiry_office"))
+			office = &migrations[i];
+	}
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(office);
 	long before[LC__WINDOWS], after[LC__WINDOWS];
 	check("kept by triggers", before);
 	long certs_n = one("SELECT count(*) FROM expiry_certs");
@@ -690,11 +883,14 @@ static void test_migration_rebuilds(void)
 	CU_ASSERT_TRUE(dropped >= 17);
 	CU_ASSERT_EQUAL_FATAL(db_exec(db, drops, &e), ST_OK);
 	CU_ASSERT_EQUAL_FATAL(db_exec(db, m->sql, &e), ST_OK);
+	CU_ASSERT_EQUAL(one("SELECT count(*) FROM sqlite_master WHERE name = 'expiry_certs_office'"), 0);
+	CU_ASSERT_EQUAL_FATAL(db_exec(db, office->sql, &e), ST_OK);
 	CU_ASSERT_EQUAL(one("SELECT count(*) FROM expiry_certs"), certs_n);
 	check("rebuilt by the migration", after);
 	for (int w = 0; w < LC__WINDOWS; w++)
 		CU_ASSERT_EQUAL(after[w], before[w]);
 	CU_ASSERT_EQUAL(mismatches, 0);
+	CU_ASSERT_EQUAL(page_diffs, 0);
 }
 
 void suite_lifecycle_counts(void)
@@ -705,6 +901,8 @@ void suite_lifecycle_counts(void)
 		   { "counts = lists: contacted, reminded", test_contacts },
 		   { "counts = lists: offices, pulls before the applicant", test_offices_and_pulls },
 		   { "counts = lists: the job, and the clock moving on", test_job_and_time },
-		   { "counts: four ranges of one covering index", test_plans },
+		   { "counts = lists: certificates expiring at one second", test_ties },
+		   { "counts: ranges of covering indexes", test_plans },
+		   { "office pages: two ranges of one covering index", test_office_plans },
 		   { "the migration builds what the triggers keep", test_migration_rebuilds });
 }
