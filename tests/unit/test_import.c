@@ -48,17 +48,10 @@ static bool chain_intact(void)
 static int setup_suite(void)
 {
 	struct err e;
-	bool must;
 	if (sodium_init() < 0 || db_open(":memory:", &db, &e) != ST_OK)
 		return 1;
 	svc.db = db;
-	struct setup_input in = { "SZFT", "深圳福田受理点", "1号窗口", "admin", "张管理", "Adm1nPass" };
-	if (svc_setup(&svc, &in, &admin, &e) != ST_OK)
-		return 1;
-	svc_staff_create(&svc, &admin, "clerk", "李受理", ROLE_CLERK, "Passw0rd1", NULL, &e);
-	svc_staff_create(&svc, &admin, "super", "王审核", ROLE_SUPERVISOR, "Passw0rd1", NULL, &e);
-	return svc_login(&svc, "clerk", "Passw0rd1", &clerk, &must, &e) != ST_OK ||
-	       svc_login(&svc, "super", "Passw0rd1", &super, &must, &e) != ST_OK;
+	return !unit_office(&svc, &admin, &clerk, &super);
 }
 
 static int teardown_suite(void)

@@ -349,14 +349,7 @@ static int setup_suite(void)
 		return 1;
 	svc.db = db;
 	at(NOW_ISO);
-	struct setup_input in = { "SZFT", "深圳福田受理点", "1号窗口", "admin", "张管理", "Adm1nPass" };
-	if (svc_setup(&svc, &in, &admin, &e) != ST_OK)
-		return 1;
-	bool must;
-	svc_staff_create(&svc, &admin, "clerk", "李受理", ROLE_CLERK, "Passw0rd1", NULL, &e);
-	svc_staff_create(&svc, &admin, "super", "王审核", ROLE_SUPERVISOR, "Passw0rd1", NULL, &e);
-	if (svc_login(&svc, "clerk", "Passw0rd1", &clerk, &must, &e) != ST_OK ||
-	    svc_login(&svc, "super", "Passw0rd1", &super, &must, &e) != ST_OK)
+	if (!unit_office(&svc, &admin, &clerk, &super))
 		return 1;
 	struct applicant_input a = { "13812345678", "张三", "11010519491231002X", "",
 				     "深圳市福田区深南大道1号", "518000", NULL };

@@ -2,6 +2,7 @@
 #define CERTDESK_TESTS_UNIT_H
 
 #include <CUnit/CUnit.h>
+#include <stdbool.h>
 
 /*
  * Each tests/unit/test_*.c defines one `void suite_NAME(void)` that adds its
@@ -24,5 +25,12 @@ void unit_add(const char *suite, CU_InitializeFunc init, CU_CleanupFunc clean,
 		static const struct unit_test t_[] = { __VA_ARGS__ };               \
 		unit_add(name, init, clean, t_, sizeof t_ / sizeof t_[0]);          \
 	} while (0)
+
+struct svc;
+struct actor;
+/* A new office on svc's database: its setup with admin "admin" (张管理),
+ * a clerk "clerk" (李受理) and a supervisor "super" (王审核), all with the
+ * password Passw0rd1 (Adm1nPass for the admin), the two logged in. */
+bool unit_office(struct svc *svc, struct actor *admin, struct actor *clerk, struct actor *super);
 
 #endif
