@@ -96,7 +96,8 @@ $(1)_UI_OBJ   := $$(patsubst %.c,build/$(1)/%.o,$(UI_SRC))
 $(1)_CLI_OBJ  := $$(patsubst %.c,build/$(1)/%.o,$(CLI_SRC))
 $(1)_SRV_OBJ  := $$(patsubst %.c,build/$(1)/%.o,$(SRV_SRC))
 $(1)_UNIT_OBJ := $$(patsubst %.c,build/$(1)/%.o,$(UNIT_SRC))
-build/$(1)/tests/unit/main.o: build/gen/suites.def
+# unit.h includes the list, so every unit object needs it made first.
+$$($(1)_UNIT_OBJ): build/gen/suites.def
 $(1)_BENCH_OBJ:= $$(patsubst %.c,build/$(1)/%.o,$(BENCH_SRC))
 
 build/$(1)/%.o: %.c
