@@ -96,21 +96,12 @@ int ui_ask_quit(struct ui *ui);
 /* Draw the whole screen at once, before a step that keeps the user waiting
  * (a download), so that the flash saying so is seen. */
 void ui_draw_now(struct ui *ui);
-/* A download from the centre on the screen's thread (sync_attachment_copy):
- * the status line says which file, how much of it has come (redrawn at
- * most five times a second) and that Esc stops it. Esc pressed meanwhile
- * stops it; other keys typed meanwhile are dropped. Fill `ui` and `name`
- * (borrowed for the call), zero the rest, and pass ui_fetch_hooks(&f). */
-struct ui_fetching {
-	struct ui *ui;
-	const char *name;
-	double drawn_ms;             /* when the progress was last drawn; 0: never */
-	long long drawn_got;
-};
-struct sync_fetch_hooks ui_fetch_hooks(struct ui_fetching *f);
-/* After sync_attachment_copy returned ST_CANCELLED (Esc): says on the
- * status line that the download was stopped and nothing was changed. */
-void ui_fetch_stopped(struct ui_fetching *f);
+/* O or X on an attachment of record `number` (take.c): fetch it from the
+ * centre when it is not here (progress on the status line, Esc stops it),
+ * then open it with the viewer (ATTACH_VIEW) or export it; the outcome is
+ * said on the status line or in a dialog. */
+void ui_take_attachment(struct ui *ui, const char *number, const struct attachment *t,
+			enum attach_use use);
 
 /* Show a message on the status line until the next key. */
 void ui_flash(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

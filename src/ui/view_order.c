@@ -259,29 +259,7 @@ static void take_file(struct order_view *ov, struct ui *ui, enum attach_use use)
 {
 	if (ov->sel < 0 || ov->sel >= ov->nfiles)
 		return;
-	const struct attachment *t = &ov->files[ov->sel];
-	struct err e;
-	err_clear(&e);
-	char path[PATH_MAX];
-	struct ui_fetching f = { .ui = ui, .name = t->name };
-	struct sync_fetch_hooks hooks = ui_fetch_hooks(&f);
-	enum status st = sync_attachment_copy(ui->app, &ui->actor, ov->o.number, t, use, &hooks,
-					      path, &e);
-	if (st == ST_OK && use == ATTACH_VIEW)
-		st = viewer_open(config_get(&ui->app->cfg, "viewer", "xdg-open"), path, &e);
-	if (st == ST_CANCELLED) {
-		/* Esc during the download: said on the status line, no dialog. */
-		ui_fetch_stopped(&f);
-		return;
-	}
-	if (st != ST_OK) {
-		dialog_message(ui, use == ATTACH_VIEW ? "无法打开" : "无法导出", err_text(&e), true);
-		return;
-	}
-	if (use == ATTACH_VIEW)
-		ui_flash(ui, false, "已用查看程序打开“%s”。", t->name);
-	else
-		ui_flash(ui, false, "已导出到 %s", path);
+	ui_take_attachment(ui, ov->o.number, &ov->files[ov->sel], use);
 }
 
 /* ---- forms ---- */
