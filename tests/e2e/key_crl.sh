@@ -10,6 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 set +e   # lib_pcsc.sh's helpers report failures themselves
 . "$(dirname "$0")/../integration/lib_pcsc.sh"
+. "$(dirname "$0")/../integration/lib_ca.sh"
 set -e
 trap 'cleanup; set +e; pcsc_cleanup' EXIT
 pc() {
@@ -22,55 +23,13 @@ pc() {
 
 # ---- a CA, two certificates, a list revoking the first ---------------------------
 F=$TEST_TMP/ca
-mkdir -p "$F/db"
-NOW_S=$(date -u +%s)
-at() { date -u -d "@$((NOW_S + $1 * 86400))" +%Y%m%d%H%M%SZ; }
-cat >"$F/ca.cnf" <<'EOF'
-[ca]
-default_ca = c
-[c]
-dir = .
-database = db/index.txt
-serial = db/serial
-crlnumber = db/crlnumber
-new_certs_dir = db
-certificate = ca.pem
-private_key = ca.key
-default_md = sha256
-default_crl_days = 7
-policy = p
-unique_subject = no
-copy_extensions = none
-x509_extensions = leaf
-[p]
-countryName = optional
-organizationName = optional
-commonName = supplied
-[leaf]
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature, nonRepudiation
-[v3_ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-EOF
-: >"$F/db/index.txt"
-echo 01 >"$F/db/crlnumber"
+{ ca_make "$F" 某某数字认证测试CA && ca_issue "$F" u1 张三 4A3F0012 && ca_issue "$F" u2 张三 4A3F0013; } ||
+	{ cat "$F/log"; fail "cannot make the CA and certificates"; }
 (
 	cd "$F"
-	openssl req -x509 -new -utf8 -newkey rsa:2048 -nodes -keyout ca.key -sha256 -days 3650 \
-		-config ca.cnf -extensions v3_ca -out ca.pem -subj "/C=CN/O=某某数字认证有限公司/CN=某某数字认证测试CA"
-	for u in "u1 4A3F0012" "u2 4A3F0013"; do
-		set -- $u
-		openssl req -new -utf8 -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" \
-			-subj "/C=CN/O=福州某某科技有限公司/CN=张三"
-		echo "$2" >db/serial
-		openssl ca -batch -config ca.cnf -utf8 -preserveDN -notext -in "$1.csr" \
-			-startdate "$(at -1)" -enddate "$(at 365)" -out "$1.pem"
-		openssl x509 -in "$1.pem" -outform DER -out "$1.der"
-	done
 	openssl ca -config ca.cnf -revoke u1.pem -crl_reason keyCompromise
 	openssl ca -config ca.cnf -gencrl -out list.crl
-) >"$F/log" 2>&1 || { cat "$F/log"; fail "cannot make the CA, certificates and list"; }
+) >"$F/log" 2>&1 || { cat "$F/log"; fail "cannot make the list"; }
 # The revocation time as the screen shows it: local, to the minute.
 rdate=$(openssl crl -in "$F/list.crl" -noout -text | sed -n 's/.*Revocation Date: //p' | head -n 1)
 [ -n "$rdate" ] || fail "no revocation date in the list"

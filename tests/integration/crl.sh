@@ -9,6 +9,7 @@
 # imported in one go (the time is printed).
 set -uo pipefail
 . "$(dirname "$0")/lib_pcsc.sh"
+. "$(dirname "$0")/lib_ca.sh"
 
 fails=0
 . "$(dirname "$0")/lib_tap.sh"
@@ -63,56 +64,10 @@ F=$TEST_TMP/ca
 mkdir -p "$F/db" "$F/other/db" "$F/forger/db"
 NOW_S=$(date -u +%s)
 export CERTDESK_NOW=$(date -u -d "@$NOW_S" +%Y-%m-%dT%H:%M:%SZ)
-at() { date -u -d "@$((NOW_S + $1 * 86400))" +%Y%m%d%H%M%SZ; }
-cnf() { # DIR: an openssl ca configuration in DIR
-	cat >"$1/ca.cnf" <<'EOF'
-[ca]
-default_ca = c
-[c]
-dir = .
-database = db/index.txt
-serial = db/serial
-crlnumber = db/crlnumber
-new_certs_dir = db
-certificate = ca.pem
-private_key = ca.key
-default_md = sha256
-default_crl_days = 7
-policy = p
-unique_subject = no
-copy_extensions = none
-x509_extensions = leaf
-[p]
-countryName = optional
-organizationName = optional
-commonName = supplied
-[leaf]
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature, nonRepudiation
-[v3_ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-EOF
-	: >"$1/db/index.txt"
-	echo 01 >"$1/db/crlnumber"
-}
-ca_make() { # DIR CN: a self-signed CA in DIR
-	cnf "$1"
-	(cd "$1" && openssl req -x509 -new -utf8 -newkey rsa:2048 -nodes -keyout ca.key -sha256 \
-		-days 3650 -config ca.cnf -extensions v3_ca -out ca.pem \
-		-subj "/C=CN/O=某某数字认证有限公司/CN=$2" >/dev/null 2>&1) || pcsc_die "CA $2"
-}
-ca_make "$F" 某某数字认证测试CA
-ca_make "$F/other" 另一家认证机构CA
-ca_make "$F/forger" 某某数字认证测试CA   # the same name, another key
-issue() { # NAME CN SERIAL
-	(cd "$F" && openssl req -new -utf8 -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" \
-		-subj "/C=CN/O=福州某某科技有限公司/CN=$2" >/dev/null 2>&1 &&
-		echo "$3" >db/serial &&
-		openssl ca -batch -config ca.cnf -utf8 -preserveDN -notext -in "$1.csr" \
-			-startdate "$(at -1)" -enddate "$(at 365)" -out "$1.pem" >/dev/null 2>&1 &&
-		openssl x509 -in "$1.pem" -outform DER -out "$1.der") || pcsc_die "cannot issue $1"
-}
+ca_make "$F" 某某数字认证测试CA || pcsc_die "CA: $(cat "$F/log")"
+ca_make "$F/other" 另一家认证机构CA || pcsc_die "CA: $(cat "$F/other/log")"
+ca_make "$F/forger" 某某数字认证测试CA || pcsc_die "CA: $(cat "$F/forger/log")"   # the same name, another key
+issue() { ca_issue "$F" "$@" || pcsc_die "cannot issue $1: $(tail -n 5 "$F/log")"; } # NAME CN SERIAL
 issue u1 张三 4A3F0012
 issue u2 李四 4A3F0013
 issue u3 王五 4A3F0014
